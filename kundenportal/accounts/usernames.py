@@ -1,0 +1,69 @@
+"""Usernames: ``vorname.nachname``, then ``vorname.nachname1``, ``vorname.nachname2``, ...
+
+FAQ: "Der Benutzername wird automatisch aus dem Vor- und Nachnamen der angemeldeten Person
+erzeugt, z.B. max.mustermann. Bei Mehrfachvorkommen wird die nächste gleichlautende
+Namenskombination mit einem Wert versehen bzw. wird dieser erhöht, z.B. max.mustermann27."
+"""
+
+import hashlib
+import hmac
+import re
+
+from django.conf import settings
+from django.db import transaction
+
+from kundenportal.core.text import to_ascii
+
+from .models import Person, UsernameSeries
+
+MAX_LENGTH = 150
+# Room for the suffix: a base never takes more than this, so base + number fits in 150.
+MAX_BASE_LENGTH = 140
+FALLBACK_PART = "teilnehmer"
+
+
+def _name_part(value: str) -> str:
+    # "Anna Maria" → "anna-maria", "von der Heide" → "von-der-heide"; nothing else is kept.
+    words = re.findall(r"[a-z0-9]+", to_ascii(value).lower())
+    return "-".join(words)
+
+
+def username_base(*, first_name: str, last_name: str) -> str:
+    first = _name_part(first_name) or FALLBACK_PART
+    last = _name_part(last_name) or FALLBACK_PART
+    if len(first) + 1 + len(last) > MAX_BASE_LENGTH:
+        first = first[: (MAX_BASE_LENGTH - 1) // 2].strip("-")
+        last = last[: MAX_BASE_LENGTH - 1 - len(first)].strip("-")
+    return f"{first}.{last}"
+
+
+def _base_hash(base: str) -> str:
+    # Keyed, so the table of issued bases reveals no names even after the accounts are gone.
+    key = settings.USERNAME_HASH_KEY.encode()
+    return hmac.new(key, base.encode(), hashlib.sha256).hexdigest()
+
+
+def _candidate(base: str, suffix: int) -> str:
+    return base if suffix == 0 else f"{base}{suffix}"
+
+
+@transaction.atomic
+def username_issue(*, first_name: str, last_name: str) -> str:
+    """Reserve the next free username for this name; never issued before, never again.
+
+    The series row is locked (SELECT ... FOR UPDATE on PostgreSQL; SQLite serialises writers),
+    so two registrations at the same instant get different names, and finding the next
+    suffix reads one row, not all earlier accounts of that name.
+    """
+    base = username_base(first_name=first_name, last_name=last_name)
+    series, created = UsernameSeries.objects.select_for_update().get_or_create(
+        base_hash=_base_hash(base), defaults={"last_suffix": 0}
+    )
+    suffix = 0 if created else series.last_suffix + 1
+    # Accounts made before the series existed (or by hand) are skipped, never reused.
+    while Person.objects.filter(username=_candidate(base, suffix)).exists():
+        suffix += 1
+    if suffix or not created:
+        series.last_suffix = suffix
+        series.save(update_fields=["last_suffix"])
+    return _candidate(base, suffix)

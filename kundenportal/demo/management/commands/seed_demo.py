@@ -1,0 +1,303 @@
+"""Demo data for `make run`: companies of the water and waste industry, participants,
+past and upcoming events (one online), registrations and participations.
+
+Idempotent: a second run adds nothing; it only prints fresh passwords for the demo logins.
+Dates are relative to today, so "past" and "upcoming" stay true on any day.
+"""
+
+import secrets
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from kundenportal.accounts.models import Person
+from kundenportal.accounts.services import person_create
+from kundenportal.companies.models import Company
+from kundenportal.core.text import match_key
+from kundenportal.events.models import Event
+from kundenportal.registrations.models import Participation, Registration
+
+COMPANIES = [
+    ("Stadtwerke Görlitz Wasser GmbH", "Demianiplatz 23", "02826", "Görlitz", "03581 33500"),
+    ("Abwasserverband Lüneburger Heide", "Am Klärwerk 4", "21339", "Lüneburg", "04131 72210"),
+    (
+        "Entsorgungsbetriebe Mönchengladbach AöR",
+        "Rheinstraße 112",
+        "41065",
+        "Mönchengladbach",
+        "02161 49100",
+    ),
+    ("Wasserverband Süderdithmarschen", "Schülper Straße 9", "25746", "Heide", "0481 68930"),
+    (
+        "Kommunale Abfallwirtschaft Würzburg GmbH",
+        "Äußere Aumühlstraße 5",
+        "97076",
+        "Würzburg",
+        "0931 37440",
+    ),
+]
+
+# (first, last, salutation, title, company index or None, e-mail)
+PERSONS = [
+    ("Jürgen", "Größe", "herr", "", 0, "juergen.groesse@stadtwerke-goerlitz.example"),
+    ("Anna Maria", "von der Heide", "frau", "Dr.", 1, "a.vonderheide@av-lueneburger-heide.example"),
+    ("Björn", "Schäfer", "herr", "", 2, "bjoern.schaefer@eb-mg.example"),
+    ("Özlem", "Yıldız", "frau", "", 2, "oezlem.yildiz@eb-mg.example"),
+    ("Max", "Mustermann", "herr", "", 3, "max.mustermann@wv-sued.example"),
+    ("Max", "Mustermann", "herr", "", 4, ""),
+    ("Käthe", "Müller", "frau", "", 4, "k.mueller@kaw-wuerzburg.example"),
+    ("Sören", "Weiß", "herr", "Dipl.-Ing.", 0, ""),
+]
+
+# (number, title, first-day offset from today, days, format, place, capacity, price, status)
+EVENTS = [
+    (
+        "W-2301",
+        "Abwassermeister-Vorbereitung, Modul 3: Verfahrenstechnik",
+        -700,
+        3,
+        "presence",
+        "Essen, BEW-Zentrum",
+        16,
+        "1290.00",
+        "confirmed",
+    ),
+    (
+        "T-2411",
+        "Sachkunde Trinkwasserhygiene nach § 17 TrinkwV",
+        -380,
+        2,
+        "presence",
+        "Duisburg, BEW-Zentrum",
+        20,
+        "740.00",
+        "confirmed",
+    ),
+    (
+        "K-2609",
+        "Fachkunde Kanalreinigung und -inspektion",
+        -20,
+        3,
+        "presence",
+        "Essen, BEW-Zentrum",
+        18,
+        "980.00",
+        "confirmed",
+    ),
+    (
+        "A-2701",
+        "Betriebsbeauftragte/r für Abfall – Grundlehrgang",
+        14,
+        4,
+        "presence",
+        "Essen, BEW-Zentrum",
+        24,
+        "1150.00",
+        "confirmed",
+    ),
+    (
+        "S-2702",
+        "Arbeitssicherheit auf Kläranlagen",
+        30,
+        2,
+        "presence",
+        "Dortmund, Tagungshotel am Phoenixsee",
+        20,
+        "690.00",
+        "published",
+    ),
+    (
+        "O-2703",
+        "Online-Seminar: Die neue Trinkwasserverordnung in der Praxis",
+        21,
+        1,
+        "online",
+        "",
+        60,
+        "290.00",
+        "published",
+    ),
+    (
+        "P-2704",
+        "Probenahme von Abwasser nach DIN 38402-11",
+        45,
+        2,
+        "presence",
+        "Wesel, BEW-Zentrum",
+        2,
+        "620.00",
+        "published",
+    ),
+    (
+        "G-2705",
+        "Gefährdungsbeurteilung im Kanalbetrieb",
+        60,
+        1,
+        "presence",
+        "Duisburg, BEW-Zentrum",
+        16,
+        "410.00",
+        "published",
+    ),
+    (
+        "E-2706",
+        "Elektrofachkraft für festgelegte Tätigkeiten in der Wasserversorgung",
+        75,
+        5,
+        "presence",
+        "Essen, BEW-Zentrum",
+        12,
+        "1680.00",
+        "published",
+    ),
+]
+
+# (event number, person indexes, participation status)
+PARTICIPATIONS = [
+    ("W-2301", [0, 7], "attended"),
+    ("T-2411", [0, 1, 6], "attended"),
+    ("K-2609", [0, 2, 3], "attended"),
+    ("A-2701", [0, 4], "confirmed"),
+    ("O-2703", [0, 1], "registered"),
+    ("S-2702", [2, 3, 6], "registered"),
+    ("P-2704", [4, 5], "registered"),
+]
+
+STAFF_USERNAME = "verwaltung"
+DEMO_PARTICIPANT = 0
+
+
+class Command(BaseCommand):
+    help = "Loads demo data (idempotent) and prints the demo logins."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        today = timezone.localdate()
+        companies = [self._company(*row) for row in COMPANIES]
+        persons = [self._person(row, companies) for row in PERSONS]
+        events = {row[0]: self._event(row, today) for row in EVENTS}
+        for number, indexes, status in PARTICIPATIONS:
+            self._participations(events[number], [persons[i] for i in indexes], status)
+
+        staff_password = self._staff()
+        participant = persons[DEMO_PARTICIPANT]
+        participant_password = _password()
+        participant.set_password(participant_password)
+        participant.own_password_set_at = participant.own_password_set_at or timezone.now()
+        participant.save()
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready.\n")
+            + f"  Verwaltung (staff):  {STAFF_USERNAME} / {staff_password}\n"
+            + f"  Teilnehmer (portal): {participant.username} / {participant_password}\n"
+        )
+
+    def _company(self, name, street, postal_code, city, phone):
+        company = Company.objects.filter(name_key=match_key(name)).first()
+        if company is None:
+            company = Company.objects.create(
+                name=name,
+                name_key=match_key(name),
+                street=street,
+                postal_code=postal_code,
+                city=city,
+                phone=phone,
+            )
+        return company
+
+    def _person(self, row, companies):
+        first, last, salutation, title, company_index, email = row
+        company = companies[company_index] if company_index is not None else None
+        existing = Person.objects.filter(
+            name_key=match_key(f"{first} {last}"), company=company
+        ).first()
+        if existing:
+            return existing
+        return person_create(
+            first_name=first,
+            last_name=last,
+            salutation=salutation,
+            title=title,
+            email=email,
+            company=company,
+            address={
+                "street": company.street,
+                "postal_code": company.postal_code,
+                "city": company.city,
+                "phone": company.phone,
+            }
+            if company
+            else None,
+        )
+
+    def _event(self, row, today):
+        number, title, offset, days, format_, place, capacity, price, status = row
+        first_day = today + timedelta(days=offset)
+        event, _ = Event.objects.get_or_create(
+            number=number,
+            defaults={
+                "title": title,
+                "description": (
+                    f"{title}.\n\nDie Veranstaltung richtet sich an Fach- und Führungskräfte "
+                    "aus Wasserversorgung, Abwasserbeseitigung und Abfallwirtschaft."
+                ),
+                "first_day": first_day,
+                "last_day": first_day + timedelta(days=days - 1),
+                "format": format_,
+                "place": place,
+                "capacity": capacity,
+                "price": Decimal(price),
+                "status": status,
+                "confirmed_at": timezone.now() if status == "confirmed" else None,
+            },
+        )
+        return event
+
+    def _participations(self, event, persons, status):
+        if Participation.objects.filter(event=event).exists():
+            return
+        first = persons[0]
+        company = first.company
+        registration = Registration.objects.create(
+            event=event,
+            correspondence_email=first.email or "personal@kunde.example",
+            company_name=company.name if company else "",
+            street=first.street,
+            postal_code=first.postal_code,
+            city=first.city,
+            phone=first.phone,
+            consent_at=timezone.now(),
+        )
+        for person in persons:
+            Participation.objects.create(
+                registration=registration,
+                event=event,
+                person=person,
+                status=status,
+                confirmation_sent_at=timezone.now()
+                if status in ("confirmed", "attended")
+                else None,
+            )
+
+    def _staff(self):
+        password = _password()
+        staff = Person.objects.filter(username=STAFF_USERNAME).first()
+        if staff is None:
+            Person.objects.create_superuser(
+                STAFF_USERNAME,
+                password,
+                first_name="Vera",
+                last_name="Waltung",
+                email="verwaltung@bew.example",
+            )
+        else:
+            staff.set_password(password)
+            staff.save(update_fields=["password"])
+        return password
+
+
+def _password() -> str:
+    # Demo logins only; printed on the developer's terminal, never stored in plain text.
+    return "-".join(secrets.token_urlsafe(4) for _ in range(3))

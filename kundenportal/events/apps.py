@@ -1,0 +1,8 @@
+"""Events and the public catalogue."""
+
+from django.apps import AppConfig
+
+
+class EventsConfig(AppConfig):
+    name = "kundenportal.events"
+    verbose_name = "Veranstaltungen"

@@ -1,0 +1,114 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from kundenportal.companies.models import AddressFields
+from kundenportal.events.models import Event
+
+
+class Registration(AddressFields):
+    """One submission of the booking form (Anmeldung) for 1..n participants.
+
+    The booker may have no account; every mail of the registration goes to the
+    correspondence address ("Korrespondenzadresse").
+    """
+
+    class Review(models.TextChoices):
+        NONE = "none", "Keine Prüfung nötig"
+        PENDING = "pending", "Prüfung ausstehend"
+        DONE = "done", "Geprüft"
+
+    event = models.ForeignKey(
+        Event, verbose_name="Veranstaltung", on_delete=models.PROTECT, related_name="registrations"
+    )
+    correspondence_email = models.EmailField("E-Mail-Adresse (Korrespondenz)")
+    company_name = models.CharField("Firma", max_length=200, blank=True)
+    is_private_address = models.BooleanField("Privatadresse", default=False)
+    remarks = models.TextField("Bemerkungen", blank=True)
+    consent_at = models.DateTimeField("AGB und Datenschutz zugestimmt am", null=True, blank=True)
+    review = models.CharField(
+        "Prüfung", max_length=20, choices=Review.choices, default=Review.NONE, db_index=True
+    )
+    reviewed_at = models.DateTimeField("Geprüft am", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="Geprüft von",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Makes a double submit (reload, double click) idempotent: one token per filled-in form.
+    submission_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField("Eingegangen am", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "Anmeldung"
+        verbose_name_plural = "Anmeldungen"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Anmeldung {self.pk} zu {self.event.number}"
+
+
+class Participation(models.Model):
+    """One person at one event (Teilnahme)."""
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", "Angemeldet"
+        WAITLISTED = "waitlisted", "Warteliste"
+        CONFIRMED = "confirmed", "Bestätigt"
+        ATTENDED = "attended", "Teilgenommen"
+        CANCELLED = "cancelled", "Storniert"
+
+    # Participations that hold a seat.
+    SEAT_STATUSES = (Status.REGISTERED, Status.CONFIRMED, Status.ATTENDED)
+
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name="Anmeldung",
+        on_delete=models.CASCADE,
+        related_name="participations",
+    )
+    # Denormalised from the registration: the portal and the catalogue query by event.
+    event = models.ForeignKey(
+        Event, verbose_name="Veranstaltung", on_delete=models.PROTECT, related_name="participations"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="Teilnehmer/in",
+        on_delete=models.CASCADE,
+        related_name="participations",
+    )
+    status = models.CharField(
+        "Status", max_length=20, choices=Status.choices, default=Status.REGISTERED, db_index=True
+    )
+    # The participant's own address, if the form gave one; mails go there too.
+    email = models.EmailField("Eigene E-Mail-Adresse", blank=True)
+    confirmation_sent_at = models.DateTimeField(
+        "Durchführungsbestätigung versandt am", null=True, blank=True
+    )
+    created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
+    updated_at = models.DateTimeField("Geändert am", auto_now=True)
+
+    class Meta:
+        verbose_name = "Teilnahme"
+        verbose_name_plural = "Teilnahmen"
+        ordering = ["-event__first_day", "id"]
+        indexes = [
+            models.Index(fields=["person", "status"]),
+            models.Index(fields=["event", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "person"],
+                condition=~Q(status="cancelled"),
+                name="participation_one_active_per_person_and_event",
+                violation_error_message="Diese Person ist für die Veranstaltung bereits angemeldet.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.event}"

@@ -1,0 +1,81 @@
+"""factory_boy factories for the domain model; tests build data only through these."""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from kundenportal.accounts.models import Person
+from kundenportal.companies.models import Company
+from kundenportal.core.text import match_key
+from kundenportal.events.models import Event
+from kundenportal.registrations.models import Participation, Registration
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"Wasserverband Nummer {n}")
+    name_key = factory.LazyAttribute(lambda o: match_key(o.name))
+    street = "Am Wasserwerk 1"
+    postal_code = "45127"
+    city = "Essen"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"teilnehmer.nummer{n}")
+    first_name = "Käthe"
+    last_name = factory.Sequence(lambda n: f"Müller{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    company = factory.SubFactory(CompanyFactory)
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        if extracted:
+            self.set_password(extracted)
+            self.own_password_set_at = timezone.now()
+        else:
+            self.set_unusable_password()
+        if create:
+            self.save()
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    number = factory.Sequence(lambda n: f"V-{n:05d}")
+    title = factory.Sequence(lambda n: f"Fachkunde Abwasser, Teil {n}")
+    first_day = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=30))
+    last_day = factory.LazyAttribute(lambda o: o.first_day + dt.timedelta(days=1))
+    format = Event.Format.PRESENCE
+    place = "Essen"
+    capacity = 20
+    price = Decimal("490.00")
+    status = Event.Status.PUBLISHED
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    event = factory.SubFactory(EventFactory)
+    correspondence_email = "personal@example.org"
+    company_name = "Wasserverband Essen"
+    consent_at = factory.LazyFunction(timezone.now)
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participation
+
+    registration = factory.SubFactory(RegistrationFactory)
+    event = factory.LazyAttribute(lambda o: o.registration.event)
+    person = factory.SubFactory(PersonFactory)
+    status = Participation.Status.REGISTERED

@@ -1,0 +1,80 @@
+"""Initial passwords: sent with each Durchführungsbestätigung while a person has never set
+an own password.
+
+An initial password is stored only as a hash (Argon2) in ``Person.initial_password``, expires
+after ``INITIAL_PASSWORD_VALID_DAYS`` and opens nothing but "Passwort ändern": it never becomes
+the lasting password. A new one replaces the old one (the old one stops working).
+"""
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+from django.utils import timezone
+
+from kundenportal.audit.services import audit_log
+
+from .models import Person
+
+# No look-alikes (0/O, 1/l/I): the password is read from a mail and typed by hand.
+ALPHABET = "23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
+GROUPS, GROUP_LENGTH = 4, 4  # 16 characters of 56 → 92 bits, shown as "k7Hm-9pQx-…"
+
+
+def initial_password_generate(*, seed: bytes | None = None) -> str:
+    """A random initial password, or a deterministic one derived from ``seed``.
+
+    With a seed, the same seed always gives the same password (HMAC with SECRET_KEY), so a
+    mail that is sent again after a crash carries the password that was already set.
+    """
+    if seed is None:
+        chars = [secrets.choice(ALPHABET) for _ in range(GROUPS * GROUP_LENGTH)]
+    else:
+        digest = hmac.new(settings.SECRET_KEY.encode(), seed, hashlib.sha512).digest()
+        chars = [ALPHABET[byte % len(ALPHABET)] for byte in digest[: GROUPS * GROUP_LENGTH]]
+    return "-".join(
+        "".join(chars[i : i + GROUP_LENGTH]) for i in range(0, len(chars), GROUP_LENGTH)
+    )
+
+
+def initial_password_set(*, person: Person, raw_password: str) -> None:
+    """Store the hash of a new initial password; any earlier one stops working."""
+    person.initial_password = make_password(raw_password)
+    person.initial_password_expires_at = timezone.now() + timedelta(
+        days=settings.INITIAL_PASSWORD_VALID_DAYS
+    )
+    person.save(update_fields=["initial_password", "initial_password_expires_at"])
+
+
+def initial_password_check(*, person: Person, raw_password: str) -> bool:
+    """True if ``raw_password`` is the person's current, unexpired initial password."""
+    if person.has_own_password or not person.initial_password or not raw_password:
+        return False
+    if (
+        person.initial_password_expires_at is None
+        or person.initial_password_expires_at <= timezone.now()
+    ):
+        return False
+    return check_password(raw_password, person.initial_password)
+
+
+@transaction.atomic
+def person_set_own_password(*, person: Person, raw_password: str, actor=None) -> None:
+    """The person's own password replaces everything before it (initial password included)."""
+    person.set_password(raw_password)
+    person.own_password_set_at = timezone.now()
+    person.initial_password = ""
+    person.initial_password_expires_at = None
+    person.save(
+        update_fields=[
+            "password",
+            "own_password_set_at",
+            "initial_password",
+            "initial_password_expires_at",
+        ]
+    )
+    audit_log(actor=actor or person, action="person.password_set", obj=person)

@@ -1,0 +1,52 @@
+import pytest
+
+from kundenportal.notifications.models import OutboxMail
+from kundenportal.notifications.rendering import mail_context_provider, mail_render
+from kundenportal.notifications.services import mail_enqueue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def example_templates(settings, tmp_path):
+    folder = tmp_path / "notifications" / "mail"
+    folder.mkdir(parents=True)
+    (folder / "example.subject.txt").write_text("Hallo {{ name }}\n")
+    (folder / "example.txt").write_text("Text für {{ name }}: {{ secret }}\n")
+    (folder / "example.html").write_text(
+        '{% extends "notifications/mail/base.html" %}{% block content %}<p>{{ name }}</p>{% endblock %}'
+    )
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path]},
+    ]
+
+
+def test_enqueue_is_idempotent_with_dedupe_key():
+    first = mail_enqueue(template="example", to=["a@example.org"], dedupe_key="k:1")
+    second = mail_enqueue(template="example", to=["a@example.org"], dedupe_key="k:1")
+    assert first.pk == second.pk
+    assert OutboxMail.objects.count() == 1
+
+
+def test_enqueue_removes_duplicate_recipients_and_needs_one():
+    mail = mail_enqueue(
+        template="example", to=["A@example.org", "a@example.org ", "", "b@example.org"]
+    )
+    assert mail.to == ["A@example.org", "b@example.org"]
+    with pytest.raises(ValueError):
+        mail_enqueue(template="example", to=["", " "])
+
+
+def test_render_uses_context_provider_at_send_time(example_templates):
+    mail_context_provider("example")(lambda mail: {"secret": f"geheim-{mail.pk}"})
+    mail = mail_enqueue(
+        template="example", to=["jürgen@example.org"], context={"name": "Jürgen Größe"}
+    )
+    assert "geheim" not in str(mail.context)
+
+    message = mail_render(mail)
+
+    assert message.subject == "Hallo Jürgen Größe"
+    assert f"geheim-{mail.pk}" in message.body
+    html = message.alternatives[0][0]
+    assert "Jürgen Größe" in html and "BEW Kundenportal" in html

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kundenportal.audit.services import audit_log
+from kundenportal.notifications.services import mail_enqueue
 
 from .models import Person
 
@@ -78,3 +79,49 @@ def person_set_own_password(*, person: Person, raw_password: str, actor=None) ->
         ]
     )
     audit_log(actor=actor or person, action="person.password_set", obj=person)
+    if person.email:
+        # A notice to the person: if they did not change it, they should react.
+        mail_enqueue(
+            template="password_changed",
+            to=[person.email],
+            context={
+                "salutation": person.get_salutation_display() if person.salutation else "",
+                "title": person.title,
+                "first_name": person.first_name,
+                "last_name": person.last_name,
+                "username": person.username,
+                "changed_at": timezone.localtime().strftime("%d.%m.%Y um %H:%M Uhr"),
+            },
+        )
+
+
+def credentials_for_mail(*, person: Person, seed: bytes) -> dict:
+    """The access data a mail carries, made at the moment the mail is rendered for sending.
+
+    SPEC: "a fresh initial password while the person has never set an own password (the old
+    one stops working), otherwise the username and the hint that the self-chosen password
+    applies, with the link to 'Passwort vergessen'."
+
+    ``seed`` comes from the outbox row (``OutboxMail.secret_seed``): if the same mail is sent
+    again after a crash, it carries the same password, and that password is the one set.
+    The plain password exists only in the returned dict and the rendered mail.
+    """
+    site_url = settings.SITE_URL
+    data: dict = {
+        "username": person.username,
+        "login_url": f"{site_url}/portal/anmelden/",
+        "password_reset_url": f"{site_url}/portal/passwort-vergessen/",
+        "has_own_password": person.has_own_password,
+    }
+    if person.has_own_password:
+        return data
+    raw_password = initial_password_generate(seed=seed)
+    # Same seed, same password: after a crash this sets the very password of the first mail.
+    initial_password_set(person=person, raw_password=raw_password)
+    audit_log(actor=None, action="person.initial_password_issued", obj=person)
+    data.update(
+        initial_password=raw_password,
+        initial_password_valid_days=settings.INITIAL_PASSWORD_VALID_DAYS,
+        initial_password_expires_at=person.initial_password_expires_at,
+    )
+    return data

@@ -24,6 +24,11 @@ ContextProvider = Callable[[OutboxMail], dict[str, Any]]
 _providers: dict[str, ContextProvider] = {}
 
 
+class MailObsolete(Exception):
+    """Raised by a context provider when the mail lost its reason (account deleted,
+    participation cancelled): the worker marks it CANCELLED instead of retrying."""
+
+
 def mail_context_provider(template: str) -> Callable[[ContextProvider], ContextProvider]:
     """Register ``fn(mail) -> dict`` that adds send-time data to the mail ``template``."""
 

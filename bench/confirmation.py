@@ -38,6 +38,7 @@ def main() -> None:
 
     django.setup()
     from django.conf import settings
+    from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
@@ -71,7 +72,7 @@ def main() -> None:
                 username=f"{tag.lower()}.teilnehmer{i}",
                 first_name="Jürgen",
                 last_name=f"Größe{i}",
-                password="!unusable",
+                password=make_password(None),  # unusable, like a new participant
             )
             for i in range(args.participants)
         ]

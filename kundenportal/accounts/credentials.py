@@ -44,7 +44,11 @@ def initial_password_generate(*, seed: bytes | None = None) -> str:
 
 def initial_password_set(*, person: Person, raw_password: str) -> None:
     """Store the hash of a new initial password; any earlier one stops working."""
-    person.initial_password = make_password(raw_password)
+    _initial_password_store(person=person, hashed=make_password(raw_password))
+
+
+def _initial_password_store(*, person: Person, hashed: str) -> None:
+    person.initial_password = hashed
     person.initial_password_expires_at = timezone.now() + timedelta(
         days=settings.INITIAL_PASSWORD_VALID_DAYS
     )
@@ -117,8 +121,12 @@ def credentials_for_mail(*, person: Person, seed: bytes) -> dict:
         return data
     raw_password = initial_password_generate(seed=seed)
     # Same seed, same password: after a crash this sets the very password of the first mail.
-    initial_password_set(person=person, raw_password=raw_password)
-    audit_log(actor=None, action="person.initial_password_issued", obj=person)
+    # Hash first, then write in a short transaction: no lock is held during the
+    # (deliberately slow) Argon2 hash.
+    hashed = make_password(raw_password)
+    with transaction.atomic():
+        _initial_password_store(person=person, hashed=hashed)
+        audit_log(actor=None, action="person.initial_password_issued", obj=person)
     data.update(
         initial_password=raw_password,
         initial_password_valid_days=settings.INITIAL_PASSWORD_VALID_DAYS,

@@ -170,10 +170,11 @@ def outbox_deliver(*, ids: list[int], lock, stop: threading.Event | None = None)
             lock_now = renewed
             mail = OutboxMail.objects.get(pk=mail_id)
             try:
-                with transaction.atomic():
-                    # A context provider may write here (the hash of an initial password);
-                    # it is committed before the mail leaves, so the password works on arrival.
-                    message = mail_render(mail)
+                # A context provider may write here (the hash of an initial password) in its
+                # own short transaction, committed before the mail leaves, so the password
+                # works on arrival. No transaction around rendering: on SQLite it would hold
+                # the database's write lock for the whole render.
+                message = mail_render(mail)
                 refused = sender.send(message)
             except MailObsolete as exc:
                 _finish(

@@ -3,6 +3,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -121,17 +122,27 @@ def test_worker_process_stops_cleanly_on_sigterm(tmp_path):
     worker = subprocess.Popen(
         [*manage, "run_worker"], cwd=root, env=env, stderr=subprocess.PIPE, text=True
     )
+    lines: list[str] = []
+    started = threading.Event()
+
+    def read_stderr():
+        for line in worker.stderr:
+            lines.append(line)
+            if "worker started" in line:
+                started.set()
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
+    reader.start()
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if (tmp_path / "db.sqlite3").exists() and worker.poll() is None:
-                time.sleep(1.0)
-                break
-            time.sleep(0.1)
+        # Only once the worker says it runs are its signal handlers in place.
+        assert started.wait(60), "".join(lines)
+        time.sleep(0.5)  # let it enter its loop
         worker.send_signal(signal.SIGTERM)
-        _out, err = worker.communicate(timeout=15)
+        worker.wait(timeout=15)
+        reader.join(timeout=5)
     finally:
         if worker.poll() is None:
             worker.kill()
+    err = "".join(lines)
     assert worker.returncode == 0, err
-    assert "worker started" in err and "worker stopped" in err
+    assert "worker stopped" in err

@@ -35,7 +35,7 @@ def event_mail_data(event: Event) -> dict[str, Any]:
 def confirmation_mail_context(mail: OutboxMail) -> dict[str, Any]:
     """Context provider for ``confirmation``: the participant and their credentials, now."""
     try:
-        participation = Participation.objects.select_related("person").get(
+        participation = Participation.objects.select_related("person", "event").get(
             pk=mail.context["participation_id"]
         )
     except Participation.DoesNotExist:
@@ -45,6 +45,8 @@ def confirmation_mail_context(mail: OutboxMail) -> dict[str, Any]:
         Participation.Status.WAITLISTED,
     ):
         raise MailObsolete(f"Die Teilnahme ist {participation.get_status_display()}.")
+    if participation.event.status != Event.Status.CONFIRMED:
+        raise MailObsolete(f"Die Veranstaltung ist {participation.event.get_status_display()}.")
     person = participation.person
     if not person.is_active:
         raise MailObsolete("Das Konto ist deaktiviert.")

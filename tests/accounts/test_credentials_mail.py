@@ -165,3 +165,12 @@ def test_own_password_change_sends_a_notice(mailoutbox):
     message = mail_render(row)
     assert message.body.startswith("Guten Tag Frau Müller,")
     assert person.username in message.body
+
+
+def test_mail_for_an_event_cancelled_after_confirmation_is_not_sent(smtp_server):
+    participation = _confirmed_participation()
+    participation.event.status = participation.event.Status.CANCELLED
+    participation.event.save()
+    assert outbox_process().cancelled == 1
+    assert smtp_server.received == []
+    assert "abgesagt" in OutboxMail.objects.get().last_error.lower()

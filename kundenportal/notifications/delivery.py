@@ -88,6 +88,9 @@ def outbox_sweep() -> int:
     now = timezone.now()
     limit = now - timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT_SECONDS)
     stuck = OutboxMail.objects.filter(status=Status.SENDING, locked_at__lt=limit)
+    # Reads first: this runs every few seconds, and on SQLite any UPDATE takes the write lock.
+    if not stuck.exists():
+        return 0
     error = "Versand unterbrochen (Worker beendet?); erneut eingeplant."
     failed = stuck.filter(attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(
         status=Status.FAILED, locked_at=None, last_error=error
@@ -103,6 +106,8 @@ def outbox_sweep() -> int:
 def outbox_claim(*, limit: int) -> tuple[list[int], object]:
     """Mark up to ``limit`` due mails SENDING for this worker; returns (ids, lock stamp)."""
     now = timezone.now()
+    if not OutboxMail.objects.filter(status=Status.QUEUED, next_attempt_at__lte=now).exists():
+        return [], now
     with transaction.atomic():
         due = (
             OutboxMail.objects.select_for_update(skip_locked=True)

@@ -100,6 +100,8 @@ def job_run_if_due(job: Job) -> bool:
     row, _ = PeriodicJob.objects.get_or_create(
         name=job.name, defaults={"due_at": _first_due(job, now)}
     )
+    if row.due_at > now or (row.locked_until is not None and row.locked_until >= now):
+        return False  # the common case, decided by a read
     claimed = (
         PeriodicJob.objects.filter(pk=row.pk, due_at__lte=now)
         .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))

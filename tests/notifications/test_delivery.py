@@ -29,15 +29,8 @@ Status = OutboxMail.Status
 
 
 @pytest.fixture
-def templates(settings, tmp_path):
-    folder = tmp_path / "notifications" / "mail"
-    folder.mkdir(parents=True)
-    (folder / "hello.subject.txt").write_text("Hallo {{ name }}\n")
-    (folder / "hello.txt").write_text("Text für {{ name }}\n")
-    (folder / "hello.html").write_text(
-        '{% extends "notifications/mail/base.html" %}{% block content %}{{ name }}{% endblock %}'
-    )
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+def templates(mail_template):
+    mail_template("hello", "Hallo {{ name }}\n", "Text für {{ name }}\n", "{{ name }}")
 
 
 @pytest.fixture

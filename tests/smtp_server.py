@@ -1,5 +1,6 @@
 """A real SMTP server (aiosmtpd) for tests and benchmarks, on a free local port."""
 
+import asyncio
 import email
 import email.policy
 import logging
@@ -40,6 +41,8 @@ class RecordingHandler:
 
     received: list[Received] = field(default_factory=list)
     reject: dict[str, str] = field(default_factory=dict)
+    # Seconds to wait before accepting a message (a slow server, so workers overlap).
+    delay: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -49,6 +52,8 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))

@@ -106,8 +106,9 @@ def credentials_for_mail(*, person: Person, seed: bytes) -> dict:
     one stops working), otherwise the username and the hint that the self-chosen password
     applies, with the link to 'Passwort vergessen'."
 
-    ``seed`` comes from the outbox row (``OutboxMail.secret_seed``): if the same mail is sent
-    again after a crash, it carries the same password, and that password is the one set.
+    ``seed`` comes from the outbox row (``OutboxMail.secret_seed``): the same mail, sent
+    again after a crash or an SMTP error, carries the same password. Nothing is written here;
+    ``credentials_mail_sent`` stores the hash once the mail has been accepted for delivery.
     The plain password exists only in the returned dict and the rendered mail.
     """
     site_url = settings.SITE_URL
@@ -119,17 +120,24 @@ def credentials_for_mail(*, person: Person, seed: bytes) -> dict:
     }
     if person.has_own_password:
         return data
-    raw_password = initial_password_generate(seed=seed)
-    # Same seed, same password: after a crash this sets the very password of the first mail.
+    data.update(
+        initial_password=initial_password_generate(seed=seed),
+        initial_password_valid_days=settings.INITIAL_PASSWORD_VALID_DAYS,
+        initial_password_expires_at=timezone.now()
+        + timedelta(days=settings.INITIAL_PASSWORD_VALID_DAYS),
+    )
+    return data
+
+
+def credentials_mail_sent(*, person: Person, credentials: dict) -> None:
+    """The mail with ``credentials`` was accepted: its initial password now counts (and
+    the one of any earlier mail stops working). Sent again, it stores the same password."""
+    raw_password = credentials.get("initial_password")
+    if not raw_password:
+        return
     # Hash first, then write in a short transaction: no lock is held during the
     # (deliberately slow) Argon2 hash.
     hashed = make_password(raw_password)
     with transaction.atomic():
         _initial_password_store(person=person, hashed=hashed)
         audit_log(actor=None, action="person.initial_password_issued", obj=person)
-    data.update(
-        initial_password=raw_password,
-        initial_password_valid_days=settings.INITIAL_PASSWORD_VALID_DAYS,
-        initial_password_expires_at=person.initial_password_expires_at,
-    )
-    return data

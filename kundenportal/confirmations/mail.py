@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from kundenportal.accounts.credentials import credentials_for_mail
+from kundenportal.accounts.credentials import credentials_for_mail, credentials_mail_sent
+from kundenportal.accounts.models import Person
 from kundenportal.events.models import Event
 from kundenportal.notifications.models import OutboxMail
 from kundenportal.notifications.rendering import MailObsolete
@@ -51,6 +52,7 @@ def confirmation_mail_context(mail: OutboxMail) -> dict[str, Any]:
     if not person.is_active:
         raise MailObsolete("Das Konto ist deaktiviert.")
     return {
+        "person_id": person.pk,
         "participant": {
             "salutation": person.get_salutation_display() if person.salutation else "",
             "title": person.title,
@@ -62,3 +64,10 @@ def confirmation_mail_context(mail: OutboxMail) -> dict[str, Any]:
             person=person, seed=mail.secret_seed("initial_password")
         ),
     }
+
+
+def confirmation_mail_sent(mail: OutboxMail, provided: dict[str, Any]) -> None:
+    """Sent hook for ``confirmation``: the initial password in the mail now counts."""
+    person = Person.objects.filter(pk=provided.get("person_id")).first()
+    if person is not None:
+        credentials_mail_sent(person=person, credentials=provided.get("credentials", {}))

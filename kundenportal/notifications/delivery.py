@@ -14,7 +14,9 @@ counted at claim time, so even a mail that kills its worker ends up FAILED, not 
 
 A crash between "sent" and "marked sent" makes the sweeper send the mail again. Mails whose
 content is made at send time (initial passwords) derive it from the row's seed
-(``OutboxMail.secret_seed``), so the repeated mail carries the same, valid password.
+(``OutboxMail.secret_seed``), so the repeated mail carries the same password; its hash is
+stored by the template's sent hook right after the SMTP server accepted the mail (and again,
+same password, after a repeat), so an outage never ends the previous mail's password early.
 """
 
 import logging
@@ -30,7 +32,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import OutboxMail
-from .rendering import MailObsolete, mail_render
+from .rendering import MailObsolete, mail_after_send, mail_render
 
 logger = logging.getLogger(__name__)
 
@@ -175,12 +177,11 @@ def outbox_deliver(*, ids: list[int], lock, stop: threading.Event | None = None)
             lock_now = renewed
             mail = OutboxMail.objects.get(pk=mail_id)
             try:
-                # A context provider may write here (the hash of an initial password) in its
-                # own short transaction, committed before the mail leaves, so the password
-                # works on arrival. No transaction around rendering: on SQLite it would hold
-                # the database's write lock for the whole render.
                 message = mail_render(mail)
                 refused = sender.send(message)
+                # E.g. store the hash of the initial password the mail carries. A crash here
+                # or a failing hook means: sent again later, with the same password.
+                mail_after_send(mail, message)
             except MailObsolete as exc:
                 _finish(
                     mail_id,

@@ -6,10 +6,12 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.db import connection
+from django.utils import timezone
 
 from kundenportal.accounts.backends import INITIAL_PASSWORD_ATTR
 from kundenportal.accounts.credentials import (
     credentials_for_mail,
+    credentials_mail_sent,
     initial_password_check,
     person_set_own_password,
 )
@@ -35,17 +37,44 @@ def _confirmed_participation(person=None, **kwargs) -> Participation:
     return participation
 
 
-def test_credentials_for_mail_are_deterministic_per_seed_and_only_hashed():
+def test_credentials_for_mail_are_deterministic_per_seed_and_count_once_sent():
     person = PersonFactory()
     first = credentials_for_mail(person=person, seed=b"outbox:1:abc:initial_password")
     again = credentials_for_mail(person=person, seed=b"outbox:1:abc:initial_password")
     other = credentials_for_mail(person=person, seed=b"outbox:2:def:initial_password")
     assert first["initial_password"] == again["initial_password"] != other["initial_password"]
     person.refresh_from_db()
+    assert person.initial_password == ""  # rendering alone changes nothing
+
+    credentials_mail_sent(person=person, credentials=first)
+    credentials_mail_sent(person=person, credentials=other)
+    person.refresh_from_db()
     assert person.initial_password.startswith("argon2")
     assert other["initial_password"] not in person.initial_password
     assert initial_password_check(person=person, raw_password=other["initial_password"])
     assert not initial_password_check(person=person, raw_password=first["initial_password"])
+
+
+def test_smtp_outage_keeps_the_previous_password_working(smtp_server):
+    person = PersonFactory()
+    _confirmed_participation(person)
+    outbox_process()
+    [first_mail] = smtp_server.received
+    first = credentials_in(first_mail.text)[1]
+
+    smtp_server.stop()
+    _confirmed_participation(person)
+    assert outbox_process().retried == 1
+    # The new mail has not arrived: the password the person holds still works.
+    assert authenticate(username=person.username, password=first) == person
+
+    smtp_server.start()
+    OutboxMail.objects.update(next_attempt_at=timezone.now())
+    assert outbox_process().sent == 1
+    second = credentials_in(smtp_server.received[-1].text)[1]
+    assert second != first
+    assert authenticate(username=person.username, password=first) is None
+    assert authenticate(username=person.username, password=second) == person
 
 
 def test_person_with_own_password_gets_the_hint_and_keeps_the_password(smtp_server):
@@ -76,29 +105,41 @@ def test_next_confirmation_brings_a_fresh_password_and_the_old_one_stops(smtp_se
     assert authenticate(username=person.username, password=second) == person
 
 
-def test_crash_after_sending_resends_the_same_working_password(smtp_server, monkeypatch):
+@pytest.mark.parametrize("crash_point", ["before_sent_hook", "before_marked_sent"])
+def test_crash_after_sending_resends_the_same_working_password(
+    smtp_server, monkeypatch, crash_point
+):
     person = PersonFactory()
     _confirmed_participation(person)
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt("worker killed right after the SMTP server accepted the mail")
+
     real_finish = delivery._finish
 
-    def crash_when_marking_sent(mail_id, lock, **values):
+    def finish_or_crash(mail_id, lock, **values):
         if values.get("status") == OutboxMail.Status.SENT:
-            raise KeyboardInterrupt("worker killed between sending and marking")
+            killed()
         return real_finish(mail_id, lock, **values)
 
-    monkeypatch.setattr(delivery, "_finish", crash_when_marking_sent)
+    if crash_point == "before_sent_hook":
+        monkeypatch.setattr(delivery, "mail_after_send", killed)
+    else:
+        monkeypatch.setattr(delivery, "_finish", finish_or_crash)
     with pytest.raises(KeyboardInterrupt):
         outbox_process()
-    monkeypatch.setattr(delivery, "_finish", real_finish)
+    monkeypatch.undo()
     row = OutboxMail.objects.get()
     assert row.status == OutboxMail.Status.SENDING
+    [first_mail] = smtp_server.received
+    first = credentials_in(first_mail.text)[1]
 
     # The sweeper finds the row in flight past the timeout and sends it again.
     OutboxMail.objects.filter(pk=row.pk).update(locked_at=row.locked_at.replace(year=2000))
     assert outbox_sweep() == 1
     assert outbox_process().sent == 1
 
-    first, second = (credentials_in(r.text)[1] for r in smtp_server.received)
+    second = credentials_in(smtp_server.received[1].text)[1]
     assert first == second
     user = authenticate(username=person.username, password=first)
     assert user == person and getattr(user, INITIAL_PASSWORD_ATTR)

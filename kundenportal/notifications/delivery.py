@@ -20,6 +20,7 @@ same password, after a repeat), so an outage never ends the previous mail's pass
 """
 
 import logging
+import secrets
 import smtplib
 import threading
 from dataclasses import dataclass, field
@@ -237,6 +238,8 @@ def outbox_deliver(*, ids: list[int], lock, stop: threading.Event | None = None)
                     locked_at=None,
                     sent_at=timezone.now(),
                     last_error=note,
+                    # Once delivered, the row can no longer reproduce the mail's secrets.
+                    nonce=secrets.token_hex(16),
                 )
                 stats.sent += 1
                 stats.sent_ids.append(mail_id)

@@ -35,6 +35,7 @@ class OutboxMail(models.Model):
     # Random per row. With the pk and SECRET_KEY it seeds send-time secrets (an initial
     # password), so a mail sent again after a crash carries the same password, while the
     # nonce alone reveals nothing and a reused pk (SQLite may reuse ids) never repeats one.
+    # Replaced when the mail is marked sent, so a delivered row cannot reproduce its secrets.
     nonce = models.CharField("Zufallswert", max_length=64, default=_nonce, editable=False)
     status = models.CharField(
         "Status", max_length=20, choices=Status.choices, default=Status.QUEUED

@@ -24,10 +24,10 @@ import secrets
 import smtplib
 import threading
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -106,7 +106,7 @@ def outbox_sweep() -> int:
     return failed + requeued
 
 
-def outbox_claim(*, limit: int) -> tuple[list[int], object]:
+def outbox_claim(*, limit: int) -> tuple[list[int], datetime]:
     """Mark up to ``limit`` due mails SENDING for this worker; returns (ids, lock stamp)."""
     now = timezone.now()
     if not OutboxMail.objects.filter(status=Status.QUEUED, next_attempt_at__lte=now).exists():
@@ -132,7 +132,7 @@ class _Sender:
     def __init__(self):
         self.connection = None
 
-    def send(self, message) -> dict:
+    def send(self, message: EmailMultiAlternatives) -> dict:
         if self.connection is None:
             connection = get_connection(fail_silently=False)
             connection.open()
@@ -150,7 +150,7 @@ class _Sender:
             self.connection = None
 
 
-def _finish(mail_id: int, lock, **values) -> bool:
+def _finish(mail_id: int, lock: datetime, **values) -> bool:
     """Write the outcome, only if the row is still ours (the sweeper may have taken it)."""
     return bool(
         OutboxMail.objects.filter(pk=mail_id, status=Status.SENDING, locked_at=lock).update(
@@ -159,7 +159,9 @@ def _finish(mail_id: int, lock, **values) -> bool:
     )
 
 
-def outbox_deliver(*, ids: list[int], lock, stop: threading.Event | None = None) -> DeliveryStats:
+def outbox_deliver(
+    *, ids: list[int], lock: datetime, stop: threading.Event | None = None
+) -> DeliveryStats:
     stats = DeliveryStats()
     sender = _Sender()
     try:

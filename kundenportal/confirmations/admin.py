@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from kundenportal.events.admin import EventAdmin
 from kundenportal.events.models import Event
 
-from .selectors import events_with_confirmation_counts
+from .selectors import events_with_confirmation_counts, events_with_held_back_count
 from .services import event_confirm
 
 admin.site.unregister(Event)
@@ -29,7 +29,7 @@ class ConfirmationEventAdmin(EventAdmin):
     change_form_template = "admin/confirmations/event/change_form.html"
 
     def get_queryset(self, request):
-        return events_with_confirmation_counts(events=super().get_queryset(request))
+        return events_with_held_back_count(events=super().get_queryset(request))
 
     @admin.display(description=_("In Prüfung zurückgehalten"), ordering="held_back")
     def held_back(self, obj: Event) -> int:
@@ -87,12 +87,15 @@ class ConfirmationEventAdmin(EventAdmin):
         if request.POST.get("post") == "yes":
             self._confirm(request, list(queryset))
             return None
-        return self._confirm_page(request, list(queryset), single=False)
+        events = events_with_confirmation_counts(events=Event.objects.filter(pk__in=queryset))
+        return self._confirm_page(request, list(events), single=False)
 
     def confirm_view(self, request: HttpRequest, object_id: str):
         if not self.has_confirm_permission(request):
             raise PermissionDenied
-        event = get_object_or_404(self.get_queryset(request), pk=object_id)
+        event = get_object_or_404(
+            events_with_confirmation_counts(events=Event.objects.all()), pk=object_id
+        )
         change_url = reverse("admin:events_event_change", args=[event.pk])
         if request.method == "POST":
             self._confirm(request, [event])

@@ -37,6 +37,13 @@ def _held_back_q(prefix: str = "") -> Q:
     )
 
 
+def events_with_held_back_count(*, events: QuerySet[Event]) -> QuerySet[Event]:
+    """``events`` annotated with ``held_back``: participations waiting for a review."""
+    return events.annotate(
+        held_back=Count("participations", filter=_held_back_q("participations__"))
+    )
+
+
 def events_with_confirmation_counts(*, events: QuerySet[Event]) -> QuerySet[Event]:
     """``events`` annotated with ``held_back`` (in review), ``to_send`` and ``sent`` counts."""
     p = "participations__"

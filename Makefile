@@ -32,10 +32,20 @@ migrate: install
 demo: migrate
 	DEBUG=1 $(PY) manage.py seed_demo
 
-# Serves http://$(HOST):$(PORT) with demo data; mails land in var/mail/.
+# Serves http://$(HOST):$(PORT) with demo data; the mail worker runs beside the web server and
+# writes every mail into var/mail/. Ctrl-C stops both.
 run: demo
 	@echo "Portal: http://$(HOST):$(PORT)/   Verwaltung: http://$(HOST):$(PORT)/verwaltung/   Mails: var/mail/"
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	@DEBUG=1 $(PY) manage.py run_worker & worker=$$!; \
+	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The outbox worker alone (sends mail, runs the periodic jobs); see deploy/ for production.
+worker: migrate
+	DEBUG=1 $(PY) manage.py run_worker
+
+bench: install-test
+	$(PY) bench/confirmation.py
 
 test: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -261,3 +261,22 @@ AUTHENTICATION_BACKENDS = ["kundenportal.accounts.backends.PersonBackend"]
 # Key for the hashes of issued username bases. Must never change once accounts exist
 # (a new key would let old names be issued again); defaults to SECRET_KEY.
 USERNAME_HASH_KEY = env.str("USERNAME_HASH_KEY", default=SECRET_KEY)
+
+# --- Outbox worker and Durchführungsbestätigung (mail branch) ----------------------------------
+INSTALLED_APPS += ["kundenportal.confirmations"]
+# Django's SMTP backend plus a record of recipients refused while others were accepted.
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":  # type: ignore[name-defined]  # noqa: F821
+    EMAIL_BACKEND = "kundenportal.notifications.smtp.EmailBackend"
+# Tries per mail before it is FAILED (staff can send it again). With the back-off below an
+# SMTP outage of about eight hours delays mail without failing it.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
+# Back-off after the n-th failure: base × 2^(n-1), at most max (1, 2, 4, … minutes, ≤ 4 h).
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=4 * 60 * 60)
+# A mail in flight longer than this (its worker died) goes back into the queue. It must
+# exceed the time one mail can take (EMAIL_TIMEOUT per SMTP step).
+OUTBOX_SENDING_TIMEOUT_SECONDS = env.int("OUTBOX_SENDING_TIMEOUT_SECONDS", default=600)
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)
+# Sent mails (names, addresses) are deleted after this many days.
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=90)
+WORKER_POLL_SECONDS = env.float("WORKER_POLL_SECONDS", default=2.0)

@@ -60,3 +60,16 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "postgres" in item.keywords:
                 item.add_marker(skip)
+
+
+# --- Mail branch: a real SMTP server -------------------------------------------------------
+@pytest.fixture
+def smtp_server(settings):
+    """aiosmtpd on a free port, with Django's SMTP backend pointed at it."""
+    from tests.smtp_server import SMTPServer
+
+    server = SMTPServer().start()
+    for key, value in server.django_settings().items():
+        setattr(settings, key, value)
+    yield server
+    server.stop()

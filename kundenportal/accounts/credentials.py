@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kundenportal.audit.services import audit_log
+from kundenportal.notifications.services import mail_enqueue
 
 from .models import Person
 
@@ -43,7 +44,11 @@ def initial_password_generate(*, seed: bytes | None = None) -> str:
 
 def initial_password_set(*, person: Person, raw_password: str) -> None:
     """Store the hash of a new initial password; any earlier one stops working."""
-    person.initial_password = make_password(raw_password)
+    _initial_password_store(person=person, hashed=make_password(raw_password))
+
+
+def _initial_password_store(*, person: Person, hashed: str) -> None:
+    person.initial_password = hashed
     person.initial_password_expires_at = timezone.now() + timedelta(
         days=settings.INITIAL_PASSWORD_VALID_DAYS
     )
@@ -78,3 +83,61 @@ def person_set_own_password(*, person: Person, raw_password: str, actor=None) ->
         ]
     )
     audit_log(actor=actor or person, action="person.password_set", obj=person)
+    if person.email:
+        # A notice to the person: if they did not change it, they should react.
+        mail_enqueue(
+            template="password_changed",
+            to=[person.email],
+            context={
+                "salutation": person.get_salutation_display() if person.salutation else "",
+                "title": person.title,
+                "first_name": person.first_name,
+                "last_name": person.last_name,
+                "username": person.username,
+                "changed_at": timezone.localtime().strftime("%d.%m.%Y um %H:%M Uhr"),
+            },
+        )
+
+
+def credentials_for_mail(*, person: Person, seed: bytes) -> dict:
+    """The access data a mail carries, made at the moment the mail is rendered for sending.
+
+    SPEC: "a fresh initial password while the person has never set an own password (the old
+    one stops working), otherwise the username and the hint that the self-chosen password
+    applies, with the link to 'Passwort vergessen'."
+
+    ``seed`` comes from the outbox row (``OutboxMail.secret_seed``): the same mail, sent
+    again after a crash or an SMTP error, carries the same password. Nothing is written here;
+    ``credentials_mail_sent`` stores the hash once the mail has been accepted for delivery.
+    The plain password exists only in the returned dict and the rendered mail.
+    """
+    site_url = settings.SITE_URL
+    data: dict = {
+        "username": person.username,
+        "login_url": f"{site_url}/portal/anmelden/",
+        "password_reset_url": f"{site_url}/portal/passwort-vergessen/",
+        "has_own_password": person.has_own_password,
+    }
+    if person.has_own_password:
+        return data
+    data.update(
+        initial_password=initial_password_generate(seed=seed),
+        initial_password_valid_days=settings.INITIAL_PASSWORD_VALID_DAYS,
+        initial_password_expires_at=timezone.now()
+        + timedelta(days=settings.INITIAL_PASSWORD_VALID_DAYS),
+    )
+    return data
+
+
+def credentials_mail_sent(*, person: Person, credentials: dict) -> None:
+    """The mail with ``credentials`` was accepted: its initial password now counts (and
+    the one of any earlier mail stops working). Sent again, it stores the same password."""
+    raw_password = credentials.get("initial_password")
+    if not raw_password:
+        return
+    # Hash first, then write in a short transaction: no lock is held during the
+    # (deliberately slow) Argon2 hash.
+    hashed = make_password(raw_password)
+    with transaction.atomic():
+        _initial_password_store(person=person, hashed=hashed)
+        audit_log(actor=None, action="person.initial_password_issued", obj=person)

@@ -1,13 +1,76 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
-from .models import OutboxMail
+from .models import OutboxMail, PeriodicJob
+from .services import outbox_requeue
 
 
 @admin.register(OutboxMail)
 class OutboxMailAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "template", "status", "attempts", "next_attempt_at", "sent_at"]
+    list_display = [
+        "created_at",
+        "template",
+        "recipients",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "short_error",
+    ]
     list_filter = ["status", "template"]
-    readonly_fields = [f.name for f in OutboxMail._meta.fields]
+    search_fields = ["dedupe_key", "template"]
+    readonly_fields = [f.name for f in OutboxMail._meta.fields if f.name != "nonce"]
+    exclude = ["nonce"]
+    actions = ["requeue"]
+    date_hierarchy = "created_at"
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Rows change only through the worker and the "Erneut senden" action.
+        return False
+
+    @admin.display(description=_("Empfänger"))
+    def recipients(self, obj: OutboxMail) -> str:
+        return ", ".join(obj.to)
+
+    @admin.display(description=_("Letzter Fehler"))
+    def short_error(self, obj: OutboxMail) -> str:
+        return (obj.last_error[:80] + "…") if len(obj.last_error) > 80 else obj.last_error
+
+    def has_requeue_permission(self, request) -> bool:
+        return request.user.has_perm("notifications.change_outboxmail")
+
+    @admin.action(description=_("Erneut senden"), permissions=["requeue"])
+    def requeue(self, request, queryset: QuerySet[OutboxMail]):
+        count = outbox_requeue(mails=list(queryset), actor=request.user)
+        skipped = queryset.count() - count
+        self.message_user(
+            request,
+            _("%(count)d E-Mail(s) erneut in den Versand gegeben.") % {"count": count},
+            messages.SUCCESS,
+        )
+        if skipped > 0:
+            self.message_user(
+                request,
+                _(
+                    "%(count)d E-Mail(s) übersprungen: nur fehlgeschlagene oder entfallene "
+                    "E-Mails können erneut gesendet werden."
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
+
+@admin.register(PeriodicJob)
+class PeriodicJobAdmin(admin.ModelAdmin):
+    list_display = ["name", "due_at", "last_started_at", "last_finished_at", "last_status", "runs"]
+    readonly_fields = [f.name for f in PeriodicJob._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -1,4 +1,6 @@
-"""Durable mail outbox."""
+"""Durable mail outbox, its worker and the worker's periodic jobs."""
+
+import datetime as dt
 
 from django.apps import AppConfig
 
@@ -6,3 +8,10 @@ from django.apps import AppConfig
 class NotificationsConfig(AppConfig):
     name = "kundenportal.notifications"
     verbose_name = "Benachrichtigungen"
+
+    def ready(self):
+        from .delivery import outbox_purge
+        from .jobs import periodic_job
+
+        # Sent mails hold names and addresses: they go after OUTBOX_KEEP_DAYS.
+        periodic_job("notifications.outbox_purge", daily_at=dt.time(2, 30))(outbox_purge)

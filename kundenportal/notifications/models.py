@@ -1,5 +1,11 @@
+import secrets
+
 from django.db import models
 from django.utils import timezone
+
+
+def _nonce() -> str:
+    return secrets.token_hex(16)
 
 
 class OutboxMail(models.Model):
@@ -7,7 +13,8 @@ class OutboxMail(models.Model):
 
     Added in the same transaction as the change that causes it; a worker delivers it with
     retries. ``context`` holds plain data only, never a secret: credentials are rendered at
-    send time.
+    send time. The row itself carries the whole delivery state, so a crashed worker loses
+    nothing: the sweeper puts rows stuck in SENDING back into the queue.
     """
 
     class Status(models.TextChoices):
@@ -15,6 +22,8 @@ class OutboxMail(models.Model):
         SENDING = "sending", "Wird versandt"
         SENT = "sent", "Versandt"
         FAILED = "failed", "Fehlgeschlagen"
+        # The mail lost its reason before it went out (e.g. the account was deleted).
+        CANCELLED = "cancelled", "Entfallen"
 
     template = models.CharField("Vorlage", max_length=100)
     to = models.JSONField("Empfänger", default=list)
@@ -23,6 +32,11 @@ class OutboxMail(models.Model):
     dedupe_key = models.CharField(
         "Eindeutiger Schlüssel", max_length=200, unique=True, null=True, blank=True
     )
+    # Random per row. With the pk and SECRET_KEY it seeds send-time secrets (an initial
+    # password), so a mail sent again after a crash carries the same password, while the
+    # nonce alone reveals nothing and a reused pk (SQLite may reuse ids) never repeats one.
+    # Replaced when the mail is marked sent, so a delivered row cannot reproduce its secrets.
+    nonce = models.CharField("Zufallswert", max_length=64, default=_nonce, editable=False)
     status = models.CharField(
         "Status", max_length=20, choices=Status.choices, default=Status.QUEUED
     )
@@ -41,3 +55,33 @@ class OutboxMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} an {', '.join(self.to)}"
+
+    def secret_seed(self, purpose: str) -> bytes:
+        """Seed for a secret made at send time; stable across retries of this row only."""
+        return f"outbox:{self.pk}:{self.nonce}:{purpose}".encode()
+
+
+class PeriodicJob(models.Model):
+    """Bookkeeping of one periodic job of the worker (see ``notifications.jobs``).
+
+    Whoever moves ``locked_until`` forward in one conditional UPDATE runs the job; so with
+    several workers a daily job runs once a day, and a worker that dies mid-job only delays
+    it until the lease ends.
+    """
+
+    name = models.CharField("Name", max_length=100, unique=True)
+    due_at = models.DateTimeField("Fällig ab", default=timezone.now)
+    locked_until = models.DateTimeField("Gesperrt bis", null=True, blank=True)
+    last_started_at = models.DateTimeField("Zuletzt gestartet", null=True, blank=True)
+    last_finished_at = models.DateTimeField("Zuletzt beendet", null=True, blank=True)
+    last_status = models.CharField("Letztes Ergebnis", max_length=20, blank=True)
+    last_error = models.TextField("Letzter Fehler", blank=True)
+    runs = models.PositiveIntegerField("Läufe", default=0)
+
+    class Meta:
+        verbose_name = "Regelmäßige Aufgabe"
+        verbose_name_plural = "Regelmäßige Aufgaben"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

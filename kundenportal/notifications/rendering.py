@@ -21,7 +21,14 @@ from django.utils import translation
 from .models import OutboxMail
 
 ContextProvider = Callable[[OutboxMail], dict[str, Any]]
+SentHook = Callable[[OutboxMail, dict[str, Any]], None]
 _providers: dict[str, ContextProvider] = {}
+_sent_hooks: dict[str, SentHook] = {}
+
+
+class MailObsolete(Exception):
+    """Raised by a context provider when the mail lost its reason (account deleted,
+    participation cancelled): the worker marks it CANCELLED instead of retrying."""
 
 
 def mail_context_provider(template: str) -> Callable[[ContextProvider], ContextProvider]:
@@ -34,15 +41,39 @@ def mail_context_provider(template: str) -> Callable[[ContextProvider], ContextP
     return register
 
 
+def mail_sent_hook(template: str) -> Callable[[SentHook], SentHook]:
+    """Register ``fn(mail, provided)`` that the worker calls once the SMTP server accepted
+    the mail ``template``; ``provided`` is what its context provider returned.
+
+    For a secret that must start to count only with a delivered mail: the credentials mail
+    stores the hash of its initial password here, so an SMTP outage does not end the
+    password of the previous mail. If the hook fails the mail is retried, and since the
+    provider derives its secret from the row, the repeated mail carries the same one.
+    """
+
+    def register(fn: SentHook) -> SentHook:
+        _sent_hooks[template] = fn
+        return fn
+
+    return register
+
+
+def mail_after_send(mail: OutboxMail, message: EmailMultiAlternatives) -> None:
+    hook = _sent_hooks.get(mail.template)
+    if hook is not None:
+        hook(mail, getattr(message, "provided_context", {}))
+
+
 def mail_render(mail: OutboxMail) -> EmailMultiAlternatives:
+    """The mail of an outbox row. Has no side effects (safe for previews and tests)."""
     context: dict[str, Any] = {
         **mail.context,
         "provider": settings.PROVIDER,
         "site_url": settings.SITE_URL,
     }
     provider = _providers.get(mail.template)
-    if provider is not None:
-        context.update(provider(mail))
+    provided = provider(mail) if provider is not None else {}
+    context.update(provided)
     name = f"notifications/mail/{mail.template}"
     with translation.override("de"):
         subject = " ".join(render_to_string(f"{name}.subject.txt", context).split())
@@ -56,4 +87,6 @@ def mail_render(mail: OutboxMail) -> EmailMultiAlternatives:
         headers={"Auto-Submitted": "auto-generated", "X-Kundenportal-Mail": str(mail.pk)},
     )
     message.attach_alternative(html, "text/html")
+    # Kept on the message object only (memory), for the sent hook; never stored.
+    message.provided_context = provided
     return message

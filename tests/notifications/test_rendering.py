@@ -8,17 +8,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def example_templates(settings, tmp_path):
-    folder = tmp_path / "notifications" / "mail"
-    folder.mkdir(parents=True)
-    (folder / "example.subject.txt").write_text("Hallo {{ name }}\n")
-    (folder / "example.txt").write_text("Text für {{ name }}: {{ secret }}\n")
-    (folder / "example.html").write_text(
-        '{% extends "notifications/mail/base.html" %}{% block content %}<p>{{ name }}</p>{% endblock %}'
+def example_templates(mail_template):
+    mail_template(
+        "example", "Hallo {{ name }}\n", "Text für {{ name }}: {{ secret }}\n", "<p>{{ name }}</p>"
     )
-    settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [tmp_path]},
-    ]
 
 
 def test_enqueue_is_idempotent_with_dedupe_key():

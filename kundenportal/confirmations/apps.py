@@ -1,0 +1,22 @@
+"""Durchführungsbestätigung: staff confirm that an event takes place; every participant's
+mail then carries the access data to the portal."""
+
+from django.apps import AppConfig
+
+
+class ConfirmationsConfig(AppConfig):
+    name = "kundenportal.confirmations"
+    verbose_name = "Durchführungsbestätigungen"
+
+    def ready(self):
+        from kundenportal.notifications.jobs import loop_task
+        from kundenportal.notifications.rendering import mail_context_provider, mail_sent_hook
+
+        from .mail import TEMPLATE, confirmation_mail_context, confirmation_mail_sent
+        from .services import confirmations_enqueue_pending
+
+        mail_context_provider(TEMPLATE)(confirmation_mail_context)
+        mail_sent_hook(TEMPLATE)(confirmation_mail_sent)
+        # SPEC: "a participant registered after the confirmation gets the mail at once" — the
+        # worker looks on every loop (one indexed query when there is nothing to do).
+        loop_task("confirmations.enqueue_pending")(confirmations_enqueue_pending)

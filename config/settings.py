@@ -337,3 +337,5 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+# axes logs every successful login at INFO; failures and lockouts (WARNING) are what matter.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}

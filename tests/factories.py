@@ -79,3 +79,44 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
     event = factory.LazyAttribute(lambda o: o.registration.event)
     person = factory.SubFactory(PersonFactory)
     status = Participation.Status.REGISTERED
+
+
+# --- Portal: documents and certificates (issue 5) --------------------------------------------
+from django.core.files.base import ContentFile  # noqa: E402
+
+from kundenportal.documents.models import Certificate, CourseDocument, OnlineLink  # noqa: E402
+
+
+class CourseDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CourseDocument
+
+    event = factory.SubFactory(EventFactory)
+    title = factory.Sequence(lambda n: f"Skript Teil {n}")
+    filename = factory.Sequence(lambda n: f"Skript Größe {n}.pdf")
+    content_type = "application/pdf"
+    file = factory.LazyAttribute(lambda o: ContentFile(b"%PDF-1.4 Skript\n", name="skript.pdf"))
+    size = 16
+
+
+class OnlineLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OnlineLink
+
+    event = factory.SubFactory(EventFactory, format=Event.Format.ONLINE, place="")
+    url = factory.Sequence(lambda n: f"https://meet.example.org/raum-{n}")
+    note = "Kenncode 4711"
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Certificate
+
+    participation = factory.SubFactory(ParticipationFactory, status=Participation.Status.ATTENDED)
+    issued_on = factory.LazyFunction(timezone.localdate)
+    filename = "Teilnahmebescheinigung Müller.pdf"
+    content_type = "application/pdf"
+    file = factory.LazyAttribute(
+        lambda o: ContentFile(b"%PDF-1.4 Bescheinigung\n", name="bescheinigung.pdf")
+    )
+    size = 23

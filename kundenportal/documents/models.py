@@ -16,7 +16,7 @@ def _private_name(folder: str, filename: str) -> str:
     suffix = PurePosixPath(filename or "").suffix.lower()
     if not suffix.isascii() or len(suffix) > 10 or not suffix[1:].isalnum():
         suffix = ""
-    return f"{folder}/{secrets.token_urlsafe(24)}{suffix}"
+    return f"{folder}/{secrets.token_hex(16)}{suffix}"
 
 
 def course_document_upload_to(instance, filename: str) -> str:

@@ -22,7 +22,7 @@ def test_staff_upload_a_course_document_one_by_one(staff_client):
         reverse("admin:documents_coursedocument_add"),
         {"event": event.pk, "title": "Skript", "file": upload},
     )
-    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response.status_code == 302, response.content.decode()[:3000]
     document = CourseDocument.objects.get()
     assert document.filename == "Skript Wärmepumpe.pdf"
     # The type comes from the name, not from what the browser claimed.
@@ -31,7 +31,9 @@ def test_staff_upload_a_course_document_one_by_one(staff_client):
     assert "Wärmepumpe" not in document.file.name
 
 
-def test_staff_upload_a_certificate_and_it_is_logged(staff_client):
+def test_staff_upload_a_certificate_and_it_is_logged(
+    staff_client, django_capture_on_commit_callbacks
+):
     participation = ParticipationFactory(status="attended")
     upload = SimpleUploadedFile("Bescheinigung.pdf", b"%PDF-1.4 y")
     response = staff_client.post(
@@ -43,11 +45,15 @@ def test_staff_upload_a_certificate_and_it_is_logged(staff_client):
             "file": upload,
         },
     )
-    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response.status_code == 302, response.content.decode()[:3000]
     certificate = Certificate.objects.get()
     assert AuditEntry.objects.filter(action="certificate.create", object_id=str(certificate.pk))
     name = certificate.file.name
-    staff_client.post(
-        reverse("admin:documents_certificate_delete", args=[certificate.pk]), {"post": "yes"}
-    )
+    assert certificate.file.storage.exists(name)
+    # The file goes once the deletion is committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            reverse("admin:documents_certificate_delete", args=[certificate.pk]), {"post": "yes"}
+        )
+    assert not Certificate.objects.exists()
     assert not certificate.file.storage.exists(name)

@@ -5,7 +5,7 @@ Visibility follows the retention dates in ``rules`` (not whether the purge job a
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from kundenportal.events.models import Event
 from kundenportal.registrations.models import Participation
@@ -30,99 +30,98 @@ def _booked_by(person, statuses=BOOKED_STATUSES) -> Exists:
     )
 
 
-def participations_attended(*, person, today: dt.date) -> QuerySet[Participation]:
-    """ "Meine Teilnahmen": attended events of the last 10 years, newest first."""
+# The section lists return plain values (dicts), not model instances: building hundreds of
+# instances and compiling prefetch queries cost more than the rest of the page together
+# (measured with bench/portal.py).
+EVENT_VALUES = (
+    "event__number",
+    "event__title",
+    "event__first_day",
+    "event__last_day",
+    "event__format",
+    "event__place",
+)
+
+
+def participations_attended(*, person, today: dt.date) -> QuerySet:
+    """ "Meine Teilnahmen": attended events of the last 10 years, newest first (dicts)."""
     return (
         Participation.objects.filter(
             person=person,
             status=Participation.Status.ATTENDED,
             event__last_day__gte=rules.participations_visible_last_day_from(today),
         )
-        .select_related("event")
-        .only(
-            "id",
-            "status",
-            "event__number",
-            "event__title",
-            "event__first_day",
-            "event__last_day",
-            "event__format",
-            "event__place",
-        )
         .order_by("-event__last_day", "-event__first_day", "-id")
+        .values("id", *EVENT_VALUES)
     )
 
 
-def participations_with_documents(*, person, today: dt.date) -> QuerySet[Participation]:
+def participations_with_documents(*, person, today: dt.date) -> list[dict]:
     """ "Meine Veranstaltungsunterlagen": booked upcoming events, and past events whose
-    documents are still online, each with its documents (soonest first)."""
-    documents_online_from = rules.course_documents_visible_last_day_from(today)
+    documents are still online, soonest first; each dict has its ``documents``.
+
+    The list is short by nature (upcoming bookings and the last 42 days), so it is read whole.
+    """
     has_documents = Exists(CourseDocument.objects.filter(event=OuterRef("event")))
-    upcoming = Participation.objects.filter(event__last_day__gte=today)
-    recent_with_documents = Participation.objects.filter(
-        event__last_day__lt=today, event__last_day__gte=documents_online_from
-    ).filter(has_documents)
-    return (
-        (upcoming | recent_with_documents)
-        .filter(person=person, status__in=BOOKED_STATUSES)
+    rows = list(
+        Participation.objects.filter(
+            person=person,
+            status__in=BOOKED_STATUSES,
+            event__last_day__gte=rules.course_documents_visible_last_day_from(today),
+        )
         .exclude(event__status=Event.Status.CANCELLED)
-        .select_related("event")
-        .only(
-            "id",
-            "status",
-            "event__number",
-            "event__title",
-            "event__first_day",
-            "event__last_day",
-            "event__format",
-            "event__place",
-        )
-        .prefetch_related(
-            Prefetch(
-                "event__documents",
-                queryset=CourseDocument.objects.only(
-                    "id", "event_id", "title", "filename", "size"
-                ).order_by("title", "id"),
-            )
-        )
+        .filter(Q(event__last_day__gte=today) | has_documents)
         .order_by("event__first_day", "event__number", "id")
+        .values("id", "event_id", *EVENT_VALUES)
     )
+    documents: dict[int, list[dict]] = {row["event_id"]: [] for row in rows}
+    for document in (
+        CourseDocument.objects.filter(event_id__in=list(documents))
+        .order_by("title", "id")
+        .values("id", "event_id", "title", "filename", "size")
+    ):
+        documents[document["event_id"]].append(document)
+    for row in rows:
+        row["documents"] = documents[row["event_id"]]
+    return rows
 
 
-def certificates_for_person(*, person, today: dt.date) -> QuerySet[Certificate]:
-    """ "Meine Dokumente": certificates still within their 10 years, newest first."""
+def certificates_for_person(*, person, today: dt.date) -> QuerySet:
+    """ "Meine Dokumente": certificates still within their 10 years, newest first (dicts)."""
     return (
         Certificate.objects.filter(
             participation__person=person,
             issued_on__gte=rules.certificates_visible_issued_from(today),
         )
-        .select_related("participation__event")
-        .only(
+        .order_by("-issued_on", "-id")
+        .values(
             "id",
             "title",
             "issued_on",
             "filename",
             "size",
-            "participation__id",
             "participation__event__number",
             "participation__event__title",
-            "participation__event__first_day",
-            "participation__event__last_day",
         )
-        .order_by("-issued_on", "-id")
     )
 
 
-def online_links_for_person(*, person, today: dt.date) -> QuerySet[OnlineLink]:
-    """Join links of the person's confirmed online trainings that are still online."""
+def _online_links(*, person, today: dt.date) -> QuerySet[OnlineLink]:
     return (
         OnlineLink.objects.filter(
             event__last_day__gte=rules.course_documents_visible_last_day_from(today)
         )
         .exclude(event__status=Event.Status.CANCELLED)
         .filter(_booked_by(person, ONLINE_LINK_STATUSES))
-        .select_related("event")
+    )
+
+
+def online_links_for_person(*, person, today: dt.date) -> QuerySet:
+    """Join links of the person's confirmed online trainings that are still online (dicts)."""
+    return (
+        _online_links(person=person, today=today)
         .order_by("event__first_day", "event__number", "id")
+        .values("id", "title", "note", "event__title", "event__first_day", "event__last_day")
     )
 
 
@@ -149,7 +148,7 @@ def certificate_for_person(*, person, pk: int, today: dt.date) -> Certificate:
 
 def online_link_for_person(*, person, pk: int, today: dt.date) -> OnlineLink:
     """One join link of the person's confirmed online training. Raises OnlineLink.DoesNotExist."""
-    return online_links_for_person(person=person, today=today).get(pk=pk)
+    return _online_links(person=person, today=today).get(pk=pk)
 
 
 def participation_booked_for_person(*, person, pk: int) -> Participation:

@@ -18,11 +18,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kundenportal.accounts.backends import INITIAL_PASSWORD_SESSION_KEY
-from kundenportal.documents import rules, selectors
+from kundenportal.documents import selectors
 from kundenportal.documents.models import Certificate, CourseDocument, OnlineLink
 from kundenportal.privacy.services import deletion_request_create, person_export
 from kundenportal.registrations.models import Participation
 
+from . import rows
 from .calendar import event_ics
 from .forms import (
     DeletionRequestForm,
@@ -160,7 +161,12 @@ def participations(request):
     return render(
         request,
         "portal/participations.html",
-        {"page": page, "years": settings.PARTICIPATION_RETENTION_YEARS, "section": "teilnahmen"},
+        {
+            "page": page,
+            "rows": rows.participation_rows(page.object_list),
+            "years": settings.PARTICIPATION_RETENTION_YEARS,
+            "section": "teilnahmen",
+        },
     )
 
 
@@ -168,15 +174,12 @@ def participations(request):
 def course_documents(request):
     today = timezone.localdate()
     page = _page(request, selectors.participations_with_documents(person=request.user, today=today))
-    for participation in page.object_list:
-        event = participation.event
-        participation.upcoming = event.last_day >= today
-        participation.online_until = rules.course_document_online_until(event.last_day)
     return render(
         request,
         "portal/course_documents.html",
         {
             "page": page,
+            "rows": rows.course_document_rows(page.object_list, today=today),
             "retention_days": settings.COURSE_DOCUMENT_RETENTION_DAYS,
             "section": "unterlagen",
         },
@@ -187,18 +190,15 @@ def course_documents(request):
 def documents(request):
     today = timezone.localdate()
     page = _page(request, selectors.certificates_for_person(person=request.user, today=today))
-    for certificate in page.object_list:
-        certificate.until = rules.certificate_available_until(certificate.issued_on)
-        certificate.years_left = rules.whole_years_between(today, certificate.until)
-    links = list(selectors.online_links_for_person(person=request.user, today=today)[:50])
-    for link in links:
-        link.until = rules.course_document_online_until(link.event.last_day)
+    # Links are few (confirmed online events within 42 days); the cap only bounds the page.
+    links = selectors.online_links_for_person(person=request.user, today=today)[:50]
     return render(
         request,
         "portal/documents.html",
         {
             "page": page,
-            "links": links,
+            "rows": rows.certificate_rows(page.object_list, today=today),
+            "links": rows.online_link_rows(links),
             "years": settings.CERTIFICATE_RETENTION_YEARS,
             "section": "dokumente",
         },

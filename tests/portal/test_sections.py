@@ -5,12 +5,10 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
-from kundenportal.documents.models import Certificate, CourseDocument
-from kundenportal.events.models import Event
-from kundenportal.registrations.models import Participation, Registration
-from tests.factories import CompanyFactory, PersonFactory
+from kundenportal.documents.models import CourseDocument
+from kundenportal.registrations.models import Participation
+from tests.factories import CompanyFactory, PersonFactory, portal_history_create
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +118,7 @@ def test_meine_daten_shows_read_only_data_and_the_faq_notes(client, participant)
 
 
 def test_long_lists_are_paginated_by_25(client, participant):
-    _history(participant, participations=30, documents_per_event=0, certificates=30)
+    portal_history_create(participant, participations=30, documents_per_event=0, certificates=30)
     client.force_login(participant)
     html = _page(client, "portal:participations")
     assert html.count("<tr>") == 25 + 1
@@ -133,66 +131,15 @@ def test_long_lists_are_paginated_by_25(client, participant):
 # --- Query counts with ten years of history ---------------------------------------------------
 
 
-def _history(person, *, participations=300, documents_per_event=2, certificates=300, upcoming=20):
-    """``participations`` attended events over ten years (plus ``upcoming`` booked ones),
-    each with documents and a certificate, made in bulk."""
-    today = timezone.localdate()
-    events, regs, parts, docs, certs = [], [], [], [], []
-    for i in range(participations + upcoming):
-        if i < participations:
-            last = today - dt.timedelta(days=1 + i * (3600 // max(participations, 1)))
-        else:
-            last = today + dt.timedelta(days=i - participations + 1)
-        events.append(
-            Event(
-                number=f"H-{person.pk}-{i:04d}",
-                title=f"Historie {i}",
-                first_day=last,
-                last_day=last,
-                capacity=10,
-                price=100,
-            )
-        )
-    Event.objects.bulk_create(events)
-    for event in events:
-        regs.append(Registration(event=event, correspondence_email="h@example.org"))
-    Registration.objects.bulk_create(regs)
-    for i, (event, reg) in enumerate(zip(events, regs, strict=True)):
-        status = Participation.Status.ATTENDED if i < participations else "confirmed"
-        parts.append(Participation(registration=reg, event=event, person=person, status=status))
-    Participation.objects.bulk_create(parts)
-    for event in events:
-        for j in range(documents_per_event):
-            docs.append(
-                CourseDocument(
-                    event=event,
-                    title=f"Skript {j}",
-                    filename=f"s{j}.pdf",
-                    file="unterlagen/x.pdf",
-                    size=1000,
-                )
-            )
-    CourseDocument.objects.bulk_create(docs)
-    for part in parts[:certificates]:
-        certs.append(
-            Certificate(
-                participation=part,
-                issued_on=part.event.last_day,
-                filename="b.pdf",
-                file="bescheinigungen/x.pdf",
-                size=1000,
-            )
-        )
-    Certificate.objects.bulk_create(certs)
-
-
 @pytest.mark.parametrize("name", [*SECTIONS, "portal:home"])
 def test_each_section_renders_in_a_fixed_number_of_queries(
     client, participant, name, django_assert_num_queries
 ):
     small = PersonFactory()
-    _history(small, participations=3, documents_per_event=1, certificates=3, upcoming=2)
-    _history(participant)  # 300 participations, 640 documents, 300 certificates
+    portal_history_create(
+        small, participations=3, documents_per_event=1, certificates=3, upcoming=2
+    )
+    portal_history_create(participant)  # 300 participations, 640 documents, 300 certificates
     assert CourseDocument.objects.filter(event__participations__person=participant).count() >= 600
 
     client.force_login(small)

@@ -32,6 +32,7 @@ from .forms import (
     PasswordResetRequestForm,
     PasswordSetForm,
 )
+from .fragments import render_rows
 from .services import pad_to_min_duration, password_reset_request
 
 PRIVATE_NO_STORE = "private, no-store"
@@ -163,7 +164,7 @@ def participations(request):
         "portal/participations.html",
         {
             "page": page,
-            "rows": rows.participation_rows(page.object_list),
+            "rows_html": render_rows("participation_rows.html", rows.participation_rows(page)),
             "years": settings.PARTICIPATION_RETENTION_YEARS,
             "section": "teilnahmen",
         },
@@ -179,7 +180,9 @@ def course_documents(request):
         "portal/course_documents.html",
         {
             "page": page,
-            "rows": rows.course_document_rows(page.object_list, today=today),
+            "rows_html": render_rows(
+                "course_document_rows.html", rows.course_document_rows(page, today=today)
+            ),
             "retention_days": settings.COURSE_DOCUMENT_RETENTION_DAYS,
             "section": "unterlagen",
         },
@@ -197,7 +200,9 @@ def documents(request):
         "portal/documents.html",
         {
             "page": page,
-            "rows": rows.certificate_rows(page.object_list, today=today),
+            "rows_html": render_rows(
+                "certificate_rows.html", rows.certificate_rows(page, today=today)
+            ),
             "links": rows.online_link_rows(links),
             "years": settings.CERTIFICATE_RETENTION_YEARS,
             "section": "dokumente",

@@ -154,3 +154,17 @@ def test_each_section_renders_in_a_fixed_number_of_queries(
         response = client.get(reverse(name))
     assert response.status_code == 200
     assert expected <= 8
+
+
+def test_titles_and_file_names_are_escaped(client, participant, owned):
+    evil = '<script>alert("x")</script>'
+    for obj in (owned["participation"].event, owned["attended"].event):
+        obj.title = evil
+        obj.save()
+    owned["document"].filename = evil + ".pdf"
+    owned["document"].save()
+    client.force_login(participant)
+    for name in ("portal:participations", "portal:course_documents", "portal:documents"):
+        html = _page(client, name)
+        assert "<script>" not in html
+        assert "&lt;script&gt;" in html

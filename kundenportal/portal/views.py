@@ -5,6 +5,7 @@ import tempfile
 import time
 from functools import wraps
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kundenportal.accounts.backends import INITIAL_PASSWORD_SESSION_KEY
 from kundenportal.documents import selectors
 from kundenportal.documents.models import Certificate, CourseDocument, OnlineLink
+from kundenportal.privacy.selectors import deletion_request_open
 from kundenportal.privacy.services import deletion_request_create, person_export
 from kundenportal.registrations.models import Participation
 
@@ -142,6 +144,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("portal:password_reset_complete")
     reset_url_token = "neues-passwort"  # noqa: S105  (a URL segment, not a secret)
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The lockout page points here: whoever proved the account by mail may log in again.
+        axes_reset(username=form.user.username)
+        return response
+
 
 def password_reset_complete(request):
     return render(request, "portal/password_reset_complete.html")
@@ -212,7 +220,11 @@ def documents(request):
 
 @portal_view
 def data(request):
-    return render(request, "portal/data.html", {"section": "daten"})
+    return render(
+        request,
+        "portal/data.html",
+        {"section": "daten", "deletion_request": deletion_request_open(person=request.user)},
+    )
 
 
 # --- Downloads: looked up for request.user only --------------------------------------------

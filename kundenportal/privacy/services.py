@@ -169,7 +169,13 @@ def person_export(*, person, out: io.IOBase) -> None:
         certificates = Certificate.objects.filter(participation__person=person).order_by("id")
         for certificate in certificates:
             name = f"bescheinigungen/{certificate.pk}-{clean_filename(certificate.filename)}"
-            with certificate.file.open("rb") as source, archive.open(name, "w") as target:
+            try:
+                source = certificate.file.open("rb")
+            except (FileNotFoundError, OSError, ValueError):
+                # A lost file must not block the export of everything else.
+                archive.writestr(name + ".fehlt.txt", "Diese Datei ist nicht mehr vorhanden.")
+                continue
+            with source, archive.open(name, "w") as target:
                 while chunk := source.read(1024 * 1024):
                     target.write(chunk)
     audit_log(actor=person, action="person.export", obj=person)

@@ -104,3 +104,12 @@ def test_export_zip_holds_json_and_certificate_files(client, participant, owned)
         assert entry["datei"] in names
     assert AuditEntry.objects.filter(action="person.export", object_id=str(participant.pk))
     assert client.get(reverse("portal:data_export")).status_code == 405
+
+
+def test_export_survives_a_lost_certificate_file(client, participant, owned):
+    certificate = owned["certificate"]
+    certificate.file.storage.delete(certificate.file.name)
+    client.force_login(participant)
+    archive = zipfile.ZipFile(io.BytesIO(_body(client.post(reverse("portal:data_export")))))
+    assert any(name.endswith(".fehlt.txt") for name in archive.namelist())
+    assert json.loads(archive.read("daten.json"))["person"]["username"] == "max.mustermann"

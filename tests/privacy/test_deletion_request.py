@@ -40,3 +40,12 @@ def test_staff_see_and_close_deletion_requests(client):
     assert request.status == DeletionRequest.Status.DONE
     # A new request is possible once the old one is closed.
     assert deletion_request_create(person=request.person).pk != request.pk
+
+
+def test_meine_daten_shows_the_open_request_instead_of_the_link(client):
+    person = PersonFactory(username="max.mustermann")
+    client.force_login(person)
+    assert "Konto löschen beantragen" in client.get(reverse("portal:data")).content.decode()
+    deletion_request_create(person=person)
+    html = client.get(reverse("portal:data")).content.decode()
+    assert "Ihren Antrag auf Löschung des Kontos vom" in html

@@ -131,3 +131,20 @@ def test_lockout_follows_the_forwarded_address_behind_a_proxy(settings):
         HTTP_X_FORWARDED_FOR="198.51.100.60",
     )
     assert response.status_code == 302
+
+
+def test_password_reset_lifts_the_lockout(settings):
+    from urllib.parse import urlsplit
+
+    from kundenportal.portal.mails import password_reset_link
+
+    person = PersonFactory(username="max.mustermann", password=PASSWORD)
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        _login(Client(), "max.mustermann", f"x{i}")
+    assert _login(Client(), "max.mustermann", PASSWORD).status_code == 429
+
+    client = Client()
+    page = client.get(urlsplit(password_reset_link(person)).path, follow=True)
+    new = "Neues-Passwort-2026!"
+    client.post(page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert _login(Client(), "max.mustermann", new).status_code == 302

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -20,10 +21,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kundenportal.accounts.backends import INITIAL_PASSWORD_SESSION_KEY
 from kundenportal.documents import selectors
-from kundenportal.documents.models import Certificate, CourseDocument, OnlineLink
 from kundenportal.privacy.selectors import deletion_request_open
 from kundenportal.privacy.services import deletion_request_create, person_export
-from kundenportal.registrations.models import Participation
 
 from . import rows
 from .calendar import event_ics
@@ -240,46 +239,38 @@ def _file_download(obj):
     )
 
 
+def _owned(selector, request, pk: int, **kwargs):
+    """The object ``selector`` finds for the logged-in person, else 404 (never 403: another
+    person's id must not even be confirmed to exist)."""
+    try:
+        return selector(person=request.user, pk=pk, **kwargs)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+
+
 @portal_view
 def course_document_download(request, pk: int):
-    try:
-        document = selectors.course_document_for_person(
-            person=request.user, pk=pk, today=timezone.localdate()
-        )
-    except CourseDocument.DoesNotExist as exc:
-        raise Http404 from exc
-    return _file_download(document)
+    today = timezone.localdate()
+    return _file_download(_owned(selectors.course_document_for_person, request, pk, today=today))
 
 
 @portal_view
 def certificate_download(request, pk: int):
-    try:
-        certificate = selectors.certificate_for_person(
-            person=request.user, pk=pk, today=timezone.localdate()
-        )
-    except Certificate.DoesNotExist as exc:
-        raise Http404 from exc
-    return _file_download(certificate)
+    today = timezone.localdate()
+    return _file_download(_owned(selectors.certificate_for_person, request, pk, today=today))
 
 
 @portal_view
 def online_link_open(request, pk: int):
-    try:
-        link = selectors.online_link_for_person(
-            person=request.user, pk=pk, today=timezone.localdate()
-        )
-    except OnlineLink.DoesNotExist as exc:
-        raise Http404 from exc
+    today = timezone.localdate()
+    link = _owned(selectors.online_link_for_person, request, pk, today=today)
     # Staff entered the URL (URLField: http/https only).
     return HttpResponseRedirect(link.url)
 
 
 @portal_view
 def participation_calendar(request, pk: int):
-    try:
-        participation = selectors.participation_booked_for_person(person=request.user, pk=pk)
-    except Participation.DoesNotExist as exc:
-        raise Http404 from exc
+    participation = _owned(selectors.participation_booked_for_person, request, pk)
     response = HttpResponse(
         event_ics(participation.event), content_type="text/calendar; charset=utf-8"
     )

@@ -318,6 +318,9 @@ AXES_CLIENT_IP_CALLABLE = "kundenportal.portal.security.client_ip"
 AXES_LOCKOUT_TEMPLATE = "portal/locked.html"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
+# No table of every successful login (who, when, from where): data minimisation. Failed
+# attempts are kept only until their cool-off has passed.
+AXES_DISABLE_ACCESS_LOG = True
 # Number of proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int(
     "TRUSTED_PROXY_COUNT", default=1 if env.bool("BEHIND_PROXY", default=False) else 0

@@ -150,3 +150,14 @@ def test_login_redirects_only_to_own_site(client, participant):
 def test_inactive_account_cannot_log_in(client):
     PersonFactory(username="weg.gegangen", password=PASSWORD, is_active=False)
     assert _login(client, "weg.gegangen", PASSWORD).status_code == 200
+
+
+def test_initial_password_login_through_the_admin_is_limited_too(client):
+    staff = PersonFactory(username="neu.verwaltung", is_staff=True)
+    initial_password_set(person=staff, raw_password=INITIAL)
+    response = client.post(
+        reverse("admin:login"), {"username": "neu.verwaltung", "password": INITIAL}
+    )
+    assert response.status_code == 302
+    assert client.session[INITIAL_PASSWORD_SESSION_KEY] is True
+    assert client.get("/verwaltung/")["Location"] == reverse("portal:password_set")

@@ -63,3 +63,8 @@ format: install-test
 
 clean:
 	rm -rf var/db.sqlite3* var/static var/mail
+
+# --- Portal speed (issue 5): each section against a trivial view, gunicorn -w 2 -------------
+# Uses wrk if installed (apt-get install wrk), else Python threads; DATABASE_URL as usual.
+bench-portal: install-test
+	$(PY) bench/portal.py --check

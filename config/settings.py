@@ -280,3 +280,85 @@ OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)
 # Sent mails (names, addresses) are deleted after this many days.
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=90)
 WORKER_POLL_SECONDS = env.float("WORKER_POLL_SECONDS", default=2.0)
+
+# --- Portal: documents, privacy, login throttling, CSP, session limits (issue 5) -------------
+INSTALLED_APPS += [
+    "axes",
+    "kundenportal.documents",
+    "kundenportal.privacy",
+    "kundenportal.portal",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+# After authentication and messages: the session limits log out and leave a message.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "kundenportal.portal.middleware.SessionLimitsMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("kundenportal.portal.middleware.SessionLimitsMiddleware") + 1,
+    "kundenportal.portal.middleware.InitialPasswordMiddleware",
+)
+# axes' middleware turns a lockout into the German lockout page; it comes last.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# axes checks the lockout before any password is compared.
+AUTHENTICATION_BACKENDS = [
+    "kundenportal.portal.security.ThrottlingBackend",
+    *AUTHENTICATION_BACKENDS,
+]
+
+# Retention dates the portal shows (FAQ: 42 days for course documents, 10 years for
+# certificates and for everything else about a person).
+COURSE_DOCUMENT_RETENTION_DAYS = env.int("COURSE_DOCUMENT_RETENTION_DAYS", default=42)
+CERTIFICATE_RETENTION_YEARS = env.int("CERTIFICATE_RETENTION_YEARS", default=10)
+PARTICIPATION_RETENTION_YEARS = env.int("PARTICIPATION_RETENTION_YEARS", default=10)
+PORTAL_PAGE_SIZE = 25
+
+# Password reset: links live 2 hours and die once the password changes (Django's token).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=2 * 60 * 60)
+# "Passwort vergessen" answers no sooner than this, whether an account exists or not.
+PASSWORD_RESET_MIN_SECONDS = env.float(
+    "PASSWORD_RESET_MIN_SECONDS", default=0.0 if TESTING else 0.4
+)
+# At most one reset mail per address in this many seconds (no mail bombing through the form).
+PASSWORD_RESET_MAIL_INTERVAL = env.int("PASSWORD_RESET_MAIL_INTERVAL", default=5 * 60)
+
+# Login throttling: the (username, client address) pair is locked after AXES_FAILURE_LIMIT
+# failures for AXES_COOLOFF_TIME. A real user at another address is never locked out, and the
+# lock ends by itself, so nobody can lock a person out for good.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("LOGIN_COOLOFF_HOURS", default=0.25)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "kundenportal.portal.security.axes_username"
+AXES_CLIENT_IP_CALLABLE = "kundenportal.portal.security.client_ip"
+AXES_LOCKOUT_TEMPLATE = "portal/locked.html"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
+# No table of every successful login (who, when, from where): data minimisation. Failed
+# attempts are kept only until their cool-off has passed.
+AXES_DISABLE_ACCESS_LOG = True
+# Number of proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env.int(
+    "TRUSTED_PROXY_COUNT", default=1 if env.bool("BEHIND_PROXY", default=False) else 0
+)
+
+# Content Security Policy: own files only, no inline script or style anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# axes logs every successful login at INFO; failures and lockouts (WARNING) are what matter.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}

@@ -10,3 +10,8 @@ urlpatterns = [
     path("verwaltung/", admin.site.urls),
     path("", include("kundenportal.events.urls")),
 ]
+
+# --- Participant portal (issue 5) -----------------------------------------------------------
+urlpatterns += [
+    path("portal/", include("kundenportal.portal.urls")),
+]

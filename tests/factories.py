@@ -79,3 +79,105 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
     event = factory.LazyAttribute(lambda o: o.registration.event)
     person = factory.SubFactory(PersonFactory)
     status = Participation.Status.REGISTERED
+
+
+# --- Portal: documents and certificates (issue 5) --------------------------------------------
+from django.core.files.base import ContentFile  # noqa: E402
+
+from kundenportal.documents.models import Certificate, CourseDocument, OnlineLink  # noqa: E402
+
+
+class CourseDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CourseDocument
+
+    event = factory.SubFactory(EventFactory)
+    title = factory.Sequence(lambda n: f"Skript Teil {n}")
+    filename = factory.Sequence(lambda n: f"Skript Größe {n}.pdf")
+    content_type = "application/pdf"
+    file = factory.LazyAttribute(lambda o: ContentFile(b"%PDF-1.4 Skript\n", name="skript.pdf"))
+    size = 16
+
+
+class OnlineLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OnlineLink
+
+    event = factory.SubFactory(EventFactory, format=Event.Format.ONLINE, place="")
+    url = factory.Sequence(lambda n: f"https://meet.example.org/raum-{n}")
+    note = "Kenncode 4711"
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Certificate
+
+    participation = factory.SubFactory(ParticipationFactory, status=Participation.Status.ATTENDED)
+    issued_on = factory.LazyFunction(timezone.localdate)
+    filename = "Teilnahmebescheinigung Müller.pdf"
+    content_type = "application/pdf"
+    file = factory.LazyAttribute(
+        lambda o: ContentFile(b"%PDF-1.4 Bescheinigung\n", name="bescheinigung.pdf")
+    )
+    size = 23
+
+
+def portal_history_create(
+    person, *, participations=300, documents_per_event=2, certificates=300, upcoming=20
+):
+    """Ten years of history in bulk: ``participations`` attended events spread over ten
+    years, ``upcoming`` confirmed ones, ``documents_per_event`` course documents each and
+    ``certificates`` certificates (file names point nowhere; for lists, not downloads)."""
+    today = timezone.localdate()
+    step = 3600 // max(participations, 1)
+    events = []
+    for i in range(participations + upcoming):
+        if i < participations:
+            last = today - dt.timedelta(days=1 + i * step)
+        else:
+            last = today + dt.timedelta(days=i - participations + 1)
+        events.append(
+            Event(
+                number=f"H-{person.pk}-{i:04d}",
+                title=f"Fachkunde Abwasser, Jahrgang {i}",
+                first_day=last,
+                last_day=last,
+                capacity=10,
+                price=Decimal("100.00"),
+                place="Essen",
+            )
+        )
+    Event.objects.bulk_create(events)
+    registrations = Registration.objects.bulk_create(
+        Registration(event=event, correspondence_email="h@example.org") for event in events
+    )
+    rows = Participation.objects.bulk_create(
+        Participation(
+            registration=registration,
+            event=registration.event,
+            person=person,
+            status=Participation.Status.ATTENDED if i < participations else "confirmed",
+        )
+        for i, registration in enumerate(registrations)
+    )
+    CourseDocument.objects.bulk_create(
+        CourseDocument(
+            event=event,
+            title=f"Skript {j}",
+            filename=f"Skript {j}.pdf",
+            file="unterlagen/fehlt.pdf",
+            size=120_000,
+        )
+        for event in events
+        for j in range(documents_per_event)
+    )
+    Certificate.objects.bulk_create(
+        Certificate(
+            participation=row,
+            issued_on=row.event.last_day,
+            filename="Teilnahmebescheinigung.pdf",
+            file="bescheinigungen/fehlt.pdf",
+            size=80_000,
+        )
+        for row in rows[:certificates]
+    )

@@ -10,7 +10,8 @@ PAGE_SIZE = 20
 
 
 def catalogue(request):
-    query = request.GET.get("q", "").strip()[:100]
+    # NUL cannot be stored or compared in PostgreSQL text; no title contains it anyway.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     format_ = request.GET.get("format", "")
     page = Paginator(events_upcoming(query=query, format=format_), PAGE_SIZE).get_page(
         request.GET.get("seite")

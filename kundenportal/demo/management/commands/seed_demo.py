@@ -181,6 +181,7 @@ class Command(BaseCommand):
         events = {row[0]: self._event(row, today) for row in EVENTS}
         for number, indexes, status in PARTICIPATIONS:
             self._participations(events[number], [persons[i] for i in indexes], status)
+        seed_portal_documents(self, events, persons)
 
         staff_password = self._staff()
         participant = persons[DEMO_PARTICIPANT]
@@ -301,3 +302,105 @@ class Command(BaseCommand):
 def _password() -> str:
     # Demo logins only; printed on the developer's terminal, never stored in plain text.
     return "-".join(secrets.token_urlsafe(4) for _ in range(3))
+
+
+# --- Portal demo data: course documents, an online link, certificates (issue 5) ---------------
+# (event number, document title, file name)
+DOCUMENTS = [
+    ("K-2609", "Skript Kanalreinigung und -inspektion", "Skript Kanalreinigung.pdf"),
+    ("K-2609", "Übungsaufgaben mit Lösungen", "Übungsaufgaben Kanalbetrieb.pdf"),
+    ("A-2701", "Teilnehmerunterlagen Abfallrecht", "Unterlagen Abfallbeauftragte.pdf"),
+    ("O-2703", "Folien zur Trinkwasserverordnung", "Folien TrinkwV 2023.pdf"),
+    # Long past: its documents are no longer online, the portal must not show them.
+    ("T-2411", "Skript Trinkwasserhygiene", "Skript Trinkwasserhygiene.pdf"),
+]
+# A confirmed online event the demo participant is confirmed for: its link shows in the portal.
+ONLINE_EVENT = (
+    "O-2710",
+    "Online-Seminar: Digitales Kanalkataster",
+    10,
+    1,
+    "online",
+    "",
+    40,
+    "260.00",
+    "confirmed",
+)
+ONLINE_LINK = ("O-2710", "https://meet.bew.example/o-2710", "Meeting-ID 481 220 913")
+CERTIFICATE_EVENTS = ["W-2301", "T-2411", "K-2609"]
+
+
+def demo_pdf(*lines: str) -> bytes:
+    """A small valid one-page PDF with the given lines (Helvetica, Latin-1)."""
+    text = "BT /F1 14 Tf 72 770 Td 18 TL " + " ".join(
+        "({}) '".format(line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)"))
+        for line in lines
+    )
+    stream = text.encode("latin-1", "replace") + b" ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def seed_portal_documents(command, events, persons) -> None:
+    from django.core.files.base import ContentFile
+
+    from kundenportal.documents.models import Certificate, CourseDocument, OnlineLink
+    from kundenportal.documents.services import (
+        certificate_create,
+        course_document_create,
+        online_link_create,
+    )
+
+    today = timezone.localdate()
+    events = {**events, ONLINE_EVENT[0]: command._event(ONLINE_EVENT, today)}
+    command._participations(events[ONLINE_EVENT[0]], [persons[DEMO_PARTICIPANT]], "confirmed")
+    for number, title, filename in DOCUMENTS:
+        event = events[number]
+        if CourseDocument.objects.filter(event=event, title=title).exists():
+            continue
+        upload = ContentFile(demo_pdf(title, event.title, event.number), name=filename)
+        course_document_create(event=event, title=title, upload=upload)
+    number, url, note = ONLINE_LINK
+    if not OnlineLink.objects.filter(event=events[number]).exists():
+        online_link_create(event=events[number], url=url, note=note)
+    for number in CERTIFICATE_EVENTS:
+        event = events[number]
+        for participation in Participation.objects.filter(
+            event=event, status=Participation.Status.ATTENDED
+        ).select_related("person"):
+            if Certificate.objects.filter(participation=participation).exists():
+                continue
+            person = participation.person
+            upload = ContentFile(
+                demo_pdf(
+                    "Teilnahmebescheinigung",
+                    person.get_full_name(),
+                    f"hat an der Veranstaltung {event.number} teilgenommen:",
+                    event.title,
+                ),
+                name=f"Teilnahmebescheinigung {event.number} {person.last_name}.pdf",
+            )
+            certificate_create(
+                participation=participation,
+                upload=upload,
+                issued_on=event.last_day + timedelta(days=1),
+            )

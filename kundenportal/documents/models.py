@@ -1,0 +1,127 @@
+import secrets
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+
+from kundenportal.events.models import Event
+from kundenportal.registrations.models import Participation
+
+from . import rules
+
+
+def _private_name(folder: str, filename: str) -> str:
+    # The stored name is random and says nothing about person or event; the file is only
+    # reachable through the portal's download views. The original name lives in ``filename``.
+    suffix = PurePosixPath(filename or "").suffix.lower()
+    if not suffix.isascii() or len(suffix) > 10 or not suffix[1:].isalnum():
+        suffix = ""
+    return f"{folder}/{secrets.token_hex(16)}{suffix}"
+
+
+def course_document_upload_to(instance, filename: str) -> str:
+    return _private_name("unterlagen", filename)
+
+
+def certificate_upload_to(instance, filename: str) -> str:
+    return _private_name("bescheinigungen", filename)
+
+
+class StoredFile(models.Model):
+    """A file in Django's default storage (local disk or S3) without any public URL."""
+
+    filename = models.CharField(
+        "Dateiname", max_length=255, help_text="So heißt die Datei beim Herunterladen."
+    )
+    content_type = models.CharField("Dateityp", max_length=100, default="application/pdf")
+    size = models.PositiveBigIntegerField("Größe (Bytes)", default=0)
+
+    class Meta:
+        abstract = True
+
+
+class CourseDocument(StoredFile):
+    """A file of an event for its participants (Veranstaltungsunterlagen, Skript).
+
+    FAQ: online until the 42nd day after the event's last day, then deleted.
+    """
+
+    event = models.ForeignKey(
+        Event, verbose_name="Veranstaltung", on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField("Titel", max_length=200)
+    file = models.FileField("Datei", upload_to=course_document_upload_to, max_length=255)
+    uploaded_at = models.DateTimeField("Hochgeladen am", auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="Hochgeladen von",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "Veranstaltungsunterlage"
+        verbose_name_plural = "Veranstaltungsunterlagen"
+        ordering = ["event", "title", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.event.number})"
+
+    @property
+    def online_until(self):
+        return rules.course_document_online_until(self.event.last_day)
+
+
+class OnlineLink(models.Model):
+    """The join link of an online event; shown to confirmed participants only."""
+
+    event = models.ForeignKey(
+        Event, verbose_name="Veranstaltung", on_delete=models.CASCADE, related_name="online_links"
+    )
+    title = models.CharField("Bezeichnung", max_length=200, default="Zugang zur Online-Schulung")
+    url = models.URLField("Link", max_length=500)
+    note = models.CharField(
+        "Hinweis", max_length=300, blank=True, help_text="z. B. Meeting-ID oder Kenncode"
+    )
+    created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Link zur Online-Veranstaltung"
+        verbose_name_plural = "Links zu Online-Veranstaltungen"
+        ordering = ["event", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.event.number})"
+
+    @property
+    def online_until(self):
+        return rules.course_document_online_until(self.event.last_day)
+
+
+class Certificate(StoredFile):
+    """Proof of attendance for one participation (Bescheinigung, Zertifikat); kept 10 years."""
+
+    participation = models.OneToOneField(
+        Participation,
+        verbose_name="Teilnahme",
+        on_delete=models.CASCADE,
+        related_name="certificate",
+    )
+    title = models.CharField("Bezeichnung", max_length=200, default="Teilnahmebescheinigung")
+    issued_on = models.DateField("Ausgestellt am", db_index=True)
+    file = models.FileField("Datei", upload_to=certificate_upload_to, max_length=255)
+    created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Bescheinigung"
+        verbose_name_plural = "Bescheinigungen"
+        ordering = ["-issued_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.participation}"
+
+    @property
+    def available_until(self):
+        return rules.certificate_available_until(self.issued_on)

@@ -1,0 +1,161 @@
+"""Reads for the portal, always scoped to one person: another person's id finds nothing.
+
+Visibility follows the retention dates in ``rules`` (not whether the purge job already ran).
+"""
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from kundenportal.events.models import Event
+from kundenportal.registrations.models import Participation
+
+from . import rules
+from .models import Certificate, CourseDocument, OnlineLink
+
+# A booked place: documents and the calendar file are for these (not the waiting list).
+BOOKED_STATUSES = (
+    Participation.Status.REGISTERED,
+    Participation.Status.CONFIRMED,
+    Participation.Status.ATTENDED,
+)
+# "Links zu Online-Veranstaltungen" only once the participation is confirmed (attendance is
+# recorded on confirmed participations, so those keep the link too).
+ONLINE_LINK_STATUSES = (Participation.Status.CONFIRMED, Participation.Status.ATTENDED)
+
+
+def _booked_by(person, statuses=BOOKED_STATUSES) -> Exists:
+    return Exists(
+        Participation.objects.filter(event=OuterRef("event"), person=person, status__in=statuses)
+    )
+
+
+# The section lists return plain values (dicts), not model instances: building hundreds of
+# instances and compiling prefetch queries cost more than the rest of the page together
+# (measured with bench/portal.py).
+EVENT_VALUES = (
+    "event__number",
+    "event__title",
+    "event__first_day",
+    "event__last_day",
+    "event__format",
+    "event__place",
+)
+
+
+def participations_attended(*, person, today: dt.date) -> QuerySet:
+    """ "Meine Teilnahmen": attended events of the last 10 years, newest first (dicts)."""
+    return (
+        Participation.objects.filter(
+            person=person,
+            status=Participation.Status.ATTENDED,
+            event__last_day__gte=rules.participations_visible_last_day_from(today),
+        )
+        .order_by("-event__last_day", "-event__first_day", "-id")
+        .values("id", *EVENT_VALUES)
+    )
+
+
+def participations_with_documents(*, person, today: dt.date) -> list[dict]:
+    """ "Meine Veranstaltungsunterlagen": booked upcoming events, and past events whose
+    documents are still online, soonest first; each dict has its ``documents``.
+
+    The list is short by nature (upcoming bookings and the last 42 days), so it is read whole.
+    """
+    has_documents = Exists(CourseDocument.objects.filter(event=OuterRef("event")))
+    rows = list(
+        Participation.objects.filter(
+            person=person,
+            status__in=BOOKED_STATUSES,
+            event__last_day__gte=rules.course_documents_visible_last_day_from(today),
+        )
+        .exclude(event__status=Event.Status.CANCELLED)
+        .filter(Q(event__last_day__gte=today) | has_documents)
+        .order_by("event__first_day", "event__number", "id")
+        .values("id", "event_id", *EVENT_VALUES)
+    )
+    documents: dict[int, list[dict]] = {row["event_id"]: [] for row in rows}
+    for document in (
+        CourseDocument.objects.filter(event_id__in=list(documents))
+        .order_by("title", "id")
+        .values("id", "event_id", "title", "filename", "size")
+    ):
+        documents[document["event_id"]].append(document)
+    for row in rows:
+        row["documents"] = documents[row["event_id"]]
+    return rows
+
+
+def certificates_for_person(*, person, today: dt.date) -> QuerySet:
+    """ "Meine Dokumente": certificates still within their 10 years, newest first (dicts)."""
+    return (
+        Certificate.objects.filter(
+            participation__person=person,
+            issued_on__gte=rules.certificates_visible_issued_from(today),
+        )
+        .order_by("-issued_on", "-id")
+        .values(
+            "id",
+            "title",
+            "issued_on",
+            "filename",
+            "size",
+            "participation__event__number",
+            "participation__event__title",
+        )
+    )
+
+
+def _online_links(*, person, today: dt.date) -> QuerySet[OnlineLink]:
+    return (
+        OnlineLink.objects.filter(
+            event__last_day__gte=rules.course_documents_visible_last_day_from(today)
+        )
+        .exclude(event__status=Event.Status.CANCELLED)
+        .filter(_booked_by(person, ONLINE_LINK_STATUSES))
+    )
+
+
+def online_links_for_person(*, person, today: dt.date) -> QuerySet:
+    """Join links of the person's confirmed online trainings that are still online (dicts)."""
+    return (
+        _online_links(person=person, today=today)
+        .order_by("event__first_day", "event__number", "id")
+        .values("id", "title", "note", "event__title", "event__first_day", "event__last_day")
+    )
+
+
+def course_document_for_person(*, person, pk: int, today: dt.date) -> CourseDocument:
+    """One course document the person may download. Raises CourseDocument.DoesNotExist."""
+    return (
+        CourseDocument.objects.filter(
+            pk=pk, event__last_day__gte=rules.course_documents_visible_last_day_from(today)
+        )
+        .exclude(event__status=Event.Status.CANCELLED)
+        .filter(_booked_by(person))
+        .get()
+    )
+
+
+def certificate_for_person(*, person, pk: int, today: dt.date) -> Certificate:
+    """One certificate of the person, within its 10 years. Raises Certificate.DoesNotExist."""
+    return Certificate.objects.filter(
+        pk=pk,
+        participation__person=person,
+        issued_on__gte=rules.certificates_visible_issued_from(today),
+    ).get()
+
+
+def online_link_for_person(*, person, pk: int, today: dt.date) -> OnlineLink:
+    """One join link of the person's confirmed online training. Raises OnlineLink.DoesNotExist."""
+    return _online_links(person=person, today=today).get(pk=pk)
+
+
+def participation_booked_for_person(*, person, pk: int) -> Participation:
+    """A booked participation of the person (for the calendar file). Raises DoesNotExist."""
+    return (
+        Participation.objects.filter(pk=pk, person=person, status__in=BOOKED_STATUSES)
+        .exclude(event__status=Event.Status.CANCELLED)
+        .select_related("event")
+        .get()
+    )

@@ -1,0 +1,11 @@
+"""The participant's pages under /portal/ (login required everywhere but login and reset)."""
+
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "kundenportal.portal"
+    verbose_name = "Kundenportal"
+
+    def ready(self):
+        from . import mails, signals  # noqa: F401  (registers receivers and mail providers)

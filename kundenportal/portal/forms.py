@@ -1,0 +1,92 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
+
+from kundenportal.accounts.credentials import person_set_own_password
+
+
+class LoginForm(AuthenticationForm):
+    """Username (case-insensitive) and password."""
+
+    error_messages = {
+        "invalid_login": (
+            "Benutzername oder Passwort sind nicht richtig. Bitte achten Sie beim Passwort auf "
+            "Groß- und Kleinschreibung."
+        ),
+        "inactive": "Dieses Konto ist gesperrt. Bitte wenden Sie sich an uns.",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "Benutzername"
+        self.fields["username"].help_text = "z. B. max.mustermann"
+        self.fields["username"].widget.attrs.update(
+            {"autocapitalize": "none", "spellcheck": "false", "autocomplete": "username"}
+        )
+        self.fields["password"].label = "Passwort"
+
+
+class _OwnPasswordMixin:
+    """Saves through the accounts service: own password set, initial password cleared."""
+
+    user: object
+    cleaned_data: dict
+
+    def save(self, commit=True):
+        person_set_own_password(person=self.user, raw_password=self.cleaned_data["new_password1"])
+        return self.user
+
+
+class PasswordSetForm(_OwnPasswordMixin, SetPasswordForm):
+    """New password without the old one: after a login with an initial password, and in the
+    password reset (the link proved who it is)."""
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.fields["new_password1"].label = "Neues Passwort"
+        self.fields["new_password2"].label = "Neues Passwort wiederholen"
+        self.fields[
+            "new_password1"
+        ].help_text = password_validation.password_validators_help_text_html()
+
+
+class PasswordChangeOwnForm(_OwnPasswordMixin, PasswordChangeForm):
+    """ "Passwort ändern" from "Meine Daten": needs the current password."""
+
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": "Das bisherige Passwort ist nicht richtig.",
+    }
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.fields["old_password"].label = "Bisheriges Passwort"
+        self.fields["new_password1"].label = "Neues Passwort"
+        self.fields["new_password2"].label = "Neues Passwort wiederholen"
+        self.fields[
+            "new_password1"
+        ].help_text = password_validation.password_validators_help_text_html()
+
+
+class PasswordResetRequestForm(forms.Form):
+    identifier = forms.CharField(
+        label="Benutzername oder E-Mail-Adresse",
+        max_length=254,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+
+class DeletionRequestForm(forms.Form):
+    reason = forms.CharField(
+        label="Anmerkung (freiwillig)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    confirm = forms.BooleanField(
+        label="Ich möchte, dass mein Konto mit allen Teilnahmen und Bescheinigungen gelöscht wird.",
+        required=True,
+        error_messages={"required": "Bitte bestätigen Sie, dass Sie die Löschung beantragen."},
+    )

@@ -1,0 +1,65 @@
+"""Steps of the participant's story in the browser, reusable by longer stories
+(register → staff confirm → mail → first login → ... joins them)."""
+
+import re
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from kundenportal.notifications.models import OutboxMail
+from kundenportal.notifications.rendering import mail_render
+
+_axe = Axe()
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core finds no serious or critical violation on the current page."""
+    results = _axe.run(page)
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not bad, f"{page.url}: " + "; ".join(bad)
+
+
+def log_in(page: Page, base_url: str, username: str, password: str) -> None:
+    page.goto(base_url + "/portal/anmelden/")
+    page.get_by_label("Benutzername").fill(username)
+    page.get_by_label("Passwort", exact=True).fill(password)
+    page.get_by_role("button", name="Anmelden").click()
+
+
+def first_login_with_forced_change(
+    page: Page, base_url: str, username: str, initial_password: str, new_password: str
+) -> None:
+    """Log in with the initial password, find every page closed, choose an own password."""
+    log_in(page, base_url, username, initial_password)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Passwort ändern")
+    assert_accessible(page)
+    # Nothing else opens before the password is changed.
+    page.goto(base_url + "/portal/unterlagen/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Passwort ändern")
+    page.get_by_label("Neues Passwort", exact=True).fill(new_password)
+    page.get_by_label("Neues Passwort wiederholen").fill(new_password)
+    page.get_by_role("button", name="Passwort speichern").click()
+    expect(page.locator(".messages")).to_contain_text("Ihr Passwort ist gespeichert")
+
+
+def log_out(page: Page) -> None:
+    page.get_by_role("button", name="Abmelden").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Anmelden im Kundenportal")
+    expect(page.locator(".messages")).to_contain_text("Sie haben sich abgemeldet")
+
+
+def reset_link_from_outbox(to: str) -> str:
+    """The reset link as the sent mail shows it (rendered from the outbox row)."""
+    mail = next(
+        m
+        for m in OutboxMail.objects.filter(template="password_reset").order_by("-id")
+        if to in m.to
+    )
+    body = mail_render(mail).body
+    match = re.search(r"https?://\S+/portal/passwort-vergessen/\S+/\S+/", body)
+    assert match, body
+    return match.group(0)

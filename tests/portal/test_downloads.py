@@ -1,0 +1,115 @@
+import datetime as dt
+import io
+import json
+import zipfile
+from urllib.parse import quote
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from icalendar import Calendar
+
+from kundenportal.audit.models import AuditEntry
+from kundenportal.documents.services import certificate_create, course_document_create
+
+pytestmark = pytest.mark.django_db
+
+
+def _body(response):
+    return b"".join(response.streaming_content)
+
+
+def test_course_document_download_headers_with_non_ascii_name(client, participant, owned):
+    document = course_document_create(
+        event=owned["participation"].event,
+        title="Skript",
+        upload=ContentFile(b"%PDF-1.4 Inhalt", name="Übungen für Größe & Maß (2026).pdf"),
+    )
+    # The stored name is random; the original name is only used for the download.
+    assert "Übungen" not in document.file.name and document.file.name.startswith("unterlagen/")
+    assert len(document.file.name) > len("unterlagen/") + 30
+    client.force_login(participant)
+    response = client.get(reverse("portal:course_document_download", args=[document.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "private, no-store"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert f"filename*=utf-8''{quote('Übungen für Größe & Maß (2026).pdf')}" in disposition
+    assert _body(response) == b"%PDF-1.4 Inhalt"
+
+
+def test_certificate_download(client, participant, owned):
+    certificate = owned["certificate"]
+    client.force_login(participant)
+    response = client.get(reverse("portal:certificate_download", args=[certificate.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert "Teilnahmebescheinigung%20M%C3%BCller.pdf" in response["Content-Disposition"]
+    assert _body(response).startswith(b"%PDF")
+
+
+def test_missing_file_is_404_not_500(client, participant, owned):
+    document = owned["document"]
+    document.file.storage.delete(document.file.name)
+    client.force_login(participant)
+    url = reverse("portal:course_document_download", args=[document.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_online_link_redirects_to_the_join_url(client, participant, owned):
+    client.force_login(participant)
+    response = client.get(reverse("portal:online_link_open", args=[owned["link"].pk]))
+    assert response["Location"] == owned["link"].url
+
+
+def test_calendar_file_for_a_booked_event(client, participant, owned):
+    participation = owned["participation"]
+    event = participation.event
+    client.force_login(participant)
+    response = client.get(reverse("portal:participation_calendar", args=[participation.pk]))
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Content-Disposition"] == f'attachment; filename="{event.number}.ics"'
+    calendar = Calendar.from_ical(response.content)
+    (entry,) = calendar.walk("VEVENT")
+    assert str(entry["summary"]) == f"{event.title} ({event.number})"
+    assert entry.decoded("dtstart") == event.first_day
+    assert entry.decoded("dtend") == event.last_day + dt.timedelta(days=1)
+    assert str(entry["location"]) == "Online"
+
+
+def test_export_zip_holds_json_and_certificate_files(client, participant, owned):
+    certificate_create(
+        participation=owned["participation"],
+        upload=ContentFile(b"%PDF zweite", name="Zertifikat Öl.pdf"),
+        issued_on=dt.date(2026, 1, 5),
+    )
+    client.force_login(participant)
+    response = client.post(reverse("portal:data_export"))
+    assert response["Content-Type"] == "application/zip"
+    assert response["Cache-Control"] == "private, no-store"
+    assert "meine-daten-max.mustermann-" in response["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(_body(response)))
+    data = json.loads(archive.read("daten.json"))
+    assert data["person"]["username"] == "max.mustermann"
+    assert "argon2" not in json.dumps(data) and "md5$" not in json.dumps(data)
+    assert {p["veranstaltung"]["nummer"] for p in data["teilnahmen"]} == {
+        owned["participation"].event.number,
+        owned["attended"].event.number,
+    }
+    assert len(data["bescheinigungen"]) == 2
+    names = [name for name in archive.namelist() if name.startswith("bescheinigungen/")]
+    assert len(names) == 2
+    assert any(name.endswith("Zertifikat Öl.pdf") for name in names)
+    for entry in data["bescheinigungen"]:
+        assert entry["datei"] in names
+    assert AuditEntry.objects.filter(action="person.export", object_id=str(participant.pk))
+    assert client.get(reverse("portal:data_export")).status_code == 405
+
+
+def test_export_survives_a_lost_certificate_file(client, participant, owned):
+    certificate = owned["certificate"]
+    certificate.file.storage.delete(certificate.file.name)
+    client.force_login(participant)
+    archive = zipfile.ZipFile(io.BytesIO(_body(client.post(reverse("portal:data_export")))))
+    assert any(name.endswith(".fehlt.txt") for name in archive.namelist())
+    assert json.loads(archive.read("daten.json"))["person"]["username"] == "max.mustermann"

@@ -1,4 +1,5 @@
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.hashers import make_password
 
 from .credentials import initial_password_check
 from .models import Person
@@ -23,14 +24,23 @@ class PersonBackend(ModelBackend):
         try:
             person = Person.objects.get(username=username)
         except Person.DoesNotExist:
-            # Same cost as a real check, so timing does not reveal whether the name exists.
-            Person().set_password(password)
+            person = None
+        # Exactly one password hash per attempt whatever the account's state, so the answer
+        # time does not reveal whether a username exists, is inactive or has no password yet.
+        if person is None or not self.user_can_authenticate(person):
+            _spend_one_hash(password)
             return None
-        if not self.user_can_authenticate(person):
+        if person.has_usable_password():
+            # Once an own password exists, an initial password never applies.
+            return person if person.check_password(password) else None
+        if person.initial_password and person.initial_password_expires_at:
+            if initial_password_check(person=person, raw_password=password):
+                setattr(person, INITIAL_PASSWORD_ATTR, True)
+                return person
             return None
-        if person.check_password(password):
-            return person
-        if initial_password_check(person=person, raw_password=password):
-            setattr(person, INITIAL_PASSWORD_ATTR, True)
-            return person
+        _spend_one_hash(password)
         return None
+
+
+def _spend_one_hash(password: str) -> None:
+    make_password(password)

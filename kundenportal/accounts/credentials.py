@@ -57,14 +57,12 @@ def _initial_password_store(*, person: Person, hashed: str) -> None:
 
 def initial_password_check(*, person: Person, raw_password: str) -> bool:
     """True if ``raw_password`` is the person's current, unexpired initial password."""
-    if person.has_own_password or not person.initial_password or not raw_password:
+    if person.has_own_password or not person.initial_password:
         return False
-    if (
-        person.initial_password_expires_at is None
-        or person.initial_password_expires_at <= timezone.now()
-    ):
-        return False
-    return check_password(raw_password, person.initial_password)
+    # Hash first, then the expiry: an expired password costs the same time as a valid one.
+    matches = check_password(raw_password or "", person.initial_password)
+    expires_at = person.initial_password_expires_at
+    return matches and expires_at is not None and expires_at > timezone.now()
 
 
 @transaction.atomic

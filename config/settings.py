@@ -261,3 +261,7 @@ AUTHENTICATION_BACKENDS = ["kundenportal.accounts.backends.PersonBackend"]
 # Key for the hashes of issued username bases. Must never change once accounts exist
 # (a new key would let old names be issued again); defaults to SECRET_KEY.
 USERNAME_HASH_KEY = env.str("USERNAME_HASH_KEY", default=SECRET_KEY)
+
+# --- Registration (issue 3) -----------------------------------------------------------------
+# A form sent without a valid CSRF token gets a German page instead of Django's English one.
+CSRF_FAILURE_VIEW = "kundenportal.registrations.views.csrf_failure"

@@ -69,6 +69,14 @@ class ParticipantForm(forms.Form):
 
 
 class BaseParticipantFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "missing_management_form": _(
+            "Das Formular ist unvollständig angekommen. Bitte laden Sie die Seite neu."
+        ),
+        "too_few_forms": _("Bitte geben Sie mindestens eine Person an."),
+        "too_many_forms": _("Bitte melden Sie höchstens %(num)d Personen auf einmal an."),
+    }
+
     def clean(self):
         if any(self.errors):
             return

@@ -126,6 +126,11 @@ def participants(request, number: str):
             return redirect(_url("address", event))
         state["step1_valid"] = False
         _save(request, event, state)
+        if not formset.forms:
+            # Nobody left to show: offer an empty row beside the error.
+            errors = formset.non_form_errors()
+            formset = ParticipantFormSet(initial=[{}], prefix="p")
+            formset._non_form_errors = errors
     else:
         formset = ParticipantFormSet(initial=state.get("participants") or [{}], prefix="p")
         contact = ContactForm(initial={"correspondence_email": state.get("correspondence_email")})

@@ -1,0 +1,389 @@
+"""Import of existing customers and their past participations from a CSV file.
+
+FAQ: "Sind Sie Kunde/Kundin, wurde für Sie bereits ein Konto angelegt." Every row becomes an
+account by the same rules as a registration (same name at the same company → reused).
+
+The file is UTF-8 (with or without BOM), ``;``-separated, with the header
+``vorname;nachname;email;firma;strasse;plz;ort`` and optionally
+``veranstaltungsnummer;titel;erster_tag;letzter_tag`` (dates ``TT.MM.JJJJ``). All rows are
+checked first; a file with any bad row imports nothing, and the report names line and reason.
+"""
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from kundenportal.audit.services import audit_log
+from kundenportal.companies.models import Company
+from kundenportal.companies.services import company_resolve
+from kundenportal.core.text import match_key
+from kundenportal.events.models import Event
+
+from .forms import clean_person_name
+from .models import Participation, Registration
+from .services import AddressData, ParticipantData, person_resolve
+
+REQUIRED_COLUMNS = ("vorname", "nachname", "email", "firma", "strasse", "plz", "ort")
+EVENT_COLUMNS = ("veranstaltungsnummer", "titel", "erster_tag", "letzter_tag")
+MAX_ROWS = 100_000
+IMPORT_REMARK = "Übernommen aus dem Import von Bestandskunden"
+
+
+@dataclass
+class ImportRow:
+    line: int
+    first_name: str
+    last_name: str
+    email: str
+    company_name: str
+    street: str
+    postal_code: str
+    city: str
+    event_number: str = ""
+    event_title: str = ""
+    first_day: dt.date | None = None
+    last_day: dt.date | None = None
+
+
+@dataclass
+class RowError:
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"Zeile {self.line}: {self.reason}" if self.line else self.reason
+
+
+@dataclass
+class RowResult:
+    line: int
+    name: str
+    username: str
+    account_created: bool
+    participation: str = ""  # "angelegt", "bereits vorhanden" or "" (no event in the row)
+
+    @property
+    def account_label(self) -> str:
+        return "neu angelegt" if self.account_created else "vorhandenes Konto"
+
+
+@dataclass
+class ImportReport:
+    errors: list[RowError] = field(default_factory=list)
+    rows: list[RowResult] = field(default_factory=list)
+    events_created: int = 0
+
+    @property
+    def imported(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+    @property
+    def accounts_created(self) -> int:
+        return sum(r.account_created for r in self.rows)
+
+    @property
+    def accounts_matched(self) -> int:
+        return sum(not r.account_created for r in self.rows)
+
+    @property
+    def participations_created(self) -> int:
+        return sum(r.participation == "angelegt" for r in self.rows)
+
+
+def _date(value: str, label: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(value, "%d.%m.%Y").date()  # noqa: DTZ007 (a date only)
+    except ValueError as exc:
+        raise ValidationError(f"{label} „{value}“ ist kein Datum im Format TT.MM.JJJJ.") from exc
+
+
+def _validate_row(values: dict[str, str], line: int, today: dt.date) -> ImportRow:
+    errors = []
+
+    def name(key: str, label: str) -> str:
+        try:
+            return clean_person_name(values[key])
+        except ValidationError as exc:
+            errors.append(f"{label}: {' '.join(exc.messages)}")
+            return ""
+
+    first_name = name("vorname", "Vorname")
+    last_name = name("nachname", "Nachname")
+    for key, label, limit in (
+        ("vorname", "Vorname", 150),
+        ("nachname", "Nachname", 150),
+        ("firma", "Firma", 200),
+        ("strasse", "Straße", 200),
+        ("plz", "PLZ", 20),
+        ("ort", "Ort", 100),
+        ("email", "E-Mail-Adresse", 254),
+    ):
+        if len(values[key]) > limit:
+            errors.append(f"{label} ist länger als {limit} Zeichen.")
+    email = values["email"]
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(f"„{email}“ ist keine gültige E-Mail-Adresse.")
+    row = ImportRow(
+        line=line,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        company_name=values["firma"],
+        street=values["strasse"],
+        postal_code=values["plz"],
+        city=values["ort"],
+    )
+    if values["firma"] and not match_key(values["firma"]):
+        errors.append("Die Firma enthält keine Buchstaben oder Ziffern.")
+    event_values = [values.get(key, "") for key in EVENT_COLUMNS]
+    if any(event_values):
+        number, title, first, last = event_values
+        if not number:
+            errors.append("Die Veranstaltungsnummer fehlt.")
+        elif len(number) > 30:
+            errors.append("Die Veranstaltungsnummer ist länger als 30 Zeichen.")
+        if len(title) > 200:
+            errors.append("Der Titel ist länger als 200 Zeichen.")
+        try:
+            row.first_day = _date(first, "Erster Tag")
+            row.last_day = _date(last, "Letzter Tag")
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+        else:
+            if row.last_day < row.first_day:
+                errors.append("Der letzte Tag liegt vor dem ersten Tag.")
+            elif row.last_day >= today:
+                errors.append("Die Veranstaltung liegt nicht in der Vergangenheit.")
+        row.event_number, row.event_title = number, title
+    if errors:
+        raise ValidationError(errors)
+    return row
+
+
+def customers_parse(data: bytes) -> tuple[list[ImportRow], list[RowError]]:
+    """Read and check every row; nothing is written."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [RowError(0, "Die Datei ist nicht UTF-8-kodiert. Bitte als UTF-8 speichern.")]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    try:
+        header = next(reader)
+    except StopIteration:
+        return [], [RowError(0, "Die Datei ist leer.")]
+    except csv.Error as exc:
+        return [], [RowError(1, f"Die Zeile ist kein gültiges CSV ({exc}).")]
+    columns = [c.strip().lower() for c in header]
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    unknown = [c for c in columns if c not in REQUIRED_COLUMNS + EVENT_COLUMNS]
+    partial_event = (
+        [c for c in EVENT_COLUMNS if c not in columns]
+        if any(c in columns for c in EVENT_COLUMNS)
+        else []
+    )
+    if missing or unknown or partial_event or len(set(columns)) != len(columns):
+        reason = "Die Kopfzeile muss lauten: " + ";".join(REQUIRED_COLUMNS)
+        reason += " (optional: ;" + ";".join(EVENT_COLUMNS) + ")."
+        if missing or partial_event:
+            reason += " Es fehlt: " + ", ".join(missing + partial_event) + "."
+        if unknown:
+            reason += " Unbekannt: " + ", ".join(unknown) + "."
+        return [], [RowError(1, reason)]
+
+    rows: list[ImportRow] = []
+    errors: list[RowError] = []
+    events: dict[str, ImportRow] = {}
+    today = timezone.localdate()
+    line = 1
+    while True:
+        try:
+            raw = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            errors.append(RowError(reader.line_num, f"Die Zeile ist kein gültiges CSV ({exc})."))
+            break
+        line = reader.line_num
+        if not any(cell.strip() for cell in raw):
+            continue
+        if len(raw) != len(columns):
+            errors.append(
+                RowError(line, f"{len(raw)} statt {len(columns)} Spalten (Trennzeichen „;“).")
+            )
+            continue
+        values = {col: " ".join(cell.split()) for col, cell in zip(columns, raw, strict=True)}
+        try:
+            row = _validate_row(values, line, today)
+        except ValidationError as exc:
+            errors.append(RowError(line, " ".join(exc.messages)))
+            continue
+        if row.event_number:
+            seen = events.setdefault(row.event_number, row)
+            if (seen.event_title, seen.first_day, seen.last_day) != (
+                row.event_title,
+                row.first_day,
+                row.last_day,
+            ):
+                errors.append(
+                    RowError(
+                        line,
+                        f"Veranstaltung {row.event_number} hat in Zeile {seen.line} einen "
+                        "anderen Titel oder andere Termine.",
+                    )
+                )
+                continue
+        rows.append(row)
+        if len(rows) > MAX_ROWS:
+            errors.append(RowError(line, f"Mehr als {MAX_ROWS} Zeilen; bitte teilen."))
+            break
+    if not rows and not errors:
+        errors.append(RowError(0, "Die Datei enthält keine Datenzeilen."))
+    return rows, errors
+
+
+def _events_check(rows: list[ImportRow]) -> tuple[dict[str, Event], list[RowError]]:
+    numbers = {r.event_number for r in rows if r.event_number}
+    existing = {e.number: e for e in Event.objects.filter(number__in=numbers)}
+    errors = []
+    reported: set[str] = set()
+    for row in rows:
+        event = existing.get(row.event_number)
+        if event is None or row.event_number in reported:
+            continue
+        if (event.first_day, event.last_day) != (row.first_day, row.last_day):
+            reported.add(row.event_number)
+            errors.append(
+                RowError(
+                    row.line,
+                    f"Veranstaltung {event.number} ist schon mit den Terminen "
+                    f"{event.first_day:%d.%m.%Y}–{event.last_day:%d.%m.%Y} gespeichert.",
+                )
+            )
+    unknown_without_title = [
+        r for r in rows if r.event_number and r.event_number not in existing and not r.event_title
+    ]
+    for row in unknown_without_title:
+        errors.append(
+            RowError(row.line, f"Veranstaltung {row.event_number} ist unbekannt: Titel fehlt.")
+        )
+    return existing, errors
+
+
+def customers_import(*, data: bytes, actor: Any | None = None) -> ImportReport:
+    """Check the whole file, then import it in one transaction, or nothing at all."""
+    rows, errors = customers_parse(data)
+    if errors:
+        return ImportReport(errors=errors)
+    events, errors = _events_check(rows)
+    if errors:
+        return ImportReport(errors=errors)
+    return _import(rows, events, actor=actor)
+
+
+@transaction.atomic
+def _import(rows: list[ImportRow], events: dict[str, Event], *, actor: Any) -> ImportReport:
+    report = ImportReport()
+    companies: dict[str, Company | None] = {}
+    for row in rows:
+        if row.event_number and row.event_number not in events:
+            capacity = sum(1 for r in rows if r.event_number == row.event_number)
+            events[row.event_number] = Event.objects.create(
+                number=row.event_number,
+                title=row.event_title,
+                first_day=row.first_day,
+                last_day=row.last_day,
+                capacity=max(capacity, 1),
+                price=0,
+                status=Event.Status.CONFIRMED,
+            )
+            report.events_created += 1
+    active = set(
+        Participation.objects.filter(event__in=events.values())
+        .exclude(status=Participation.Status.CANCELLED)
+        .values_list("event_id", "person_id")
+    )
+
+    pending: list[tuple[Registration, Participation]] = []
+    for row in rows:
+        address = AddressData(
+            company_name=row.company_name,
+            is_private=not row.company_name,
+            street=row.street,
+            postal_code=row.postal_code,
+            city=row.city,
+        )
+        company_key = match_key(row.company_name)
+        if company_key not in companies:
+            companies[company_key] = (
+                company_resolve(name=row.company_name, address=address.fields(), actor=actor)[0]
+                if company_key
+                else None
+            )
+        resolved = person_resolve(
+            participant=ParticipantData(
+                first_name=row.first_name, last_name=row.last_name, email=row.email
+            ),
+            company=companies[company_key],
+            address=address,
+            actor=actor,
+        )
+        result = RowResult(
+            line=row.line,
+            name=f"{row.first_name} {row.last_name}",
+            username=resolved.person.username,
+            account_created=resolved.created,
+        )
+        if row.event_number:
+            event = events[row.event_number]
+            if (event.pk, resolved.person.pk) in active:
+                result.participation = "bereits vorhanden"
+            else:
+                active.add((event.pk, resolved.person.pk))
+                result.participation = "angelegt"
+                registration = Registration(
+                    event=event,
+                    correspondence_email=row.email,
+                    company_name=row.company_name,
+                    is_private_address=address.is_private,
+                    remarks=IMPORT_REMARK,
+                    **address.fields(),
+                )
+                pending.append(
+                    (
+                        registration,
+                        Participation(
+                            event=event,
+                            person=resolved.person,
+                            status=Participation.Status.ATTENDED,
+                            email=row.email,
+                        ),
+                    )
+                )
+        report.rows.append(result)
+
+    Registration.objects.bulk_create([r for r, _ in pending], batch_size=500)
+    for registration, participation in pending:
+        participation.registration = registration
+    Participation.objects.bulk_create([p for _, p in pending], batch_size=500)
+    audit_log(
+        actor=actor,
+        action="customers.import",
+        data={
+            "rows": len(report.rows),
+            "accounts_created": report.accounts_created,
+            "accounts_matched": report.accounts_matched,
+            "participations_created": report.participations_created,
+            "events_created": report.events_created,
+        },
+    )
+    return report

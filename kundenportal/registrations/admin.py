@@ -1,30 +1,297 @@
-from django.contrib import admin
+"""Back office for registrations: review, company-change reassignment, waiting list, import."""
 
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from .customer_import import customers_import
 from .models import Participation, Registration
+from .services import (
+    participation_cancel,
+    participation_promote,
+    participation_reassign,
+    registration_review_complete,
+)
 
 
 class ParticipationInline(admin.TabularInline):
     model = Participation
     extra = 0
-    raw_id_fields = ["person", "event"]
-    readonly_fields = ["confirmation_sent_at", "created_at"]
+    can_delete = False
+    fields = ["person_link", "username", "status", "email", "confirmation_sent_at", "reassign"]
+    readonly_fields = ["person_link", "username", "confirmation_sent_at", "reassign"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Teilnehmer/in")
+    def person_link(self, obj):
+        url = reverse("admin:accounts_person_change", args=[obj.person_id])
+        return format_html('<a href="{}">{}</a>', url, obj.person.get_full_name())
+
+    @admin.display(description="Benutzername")
+    def username(self, obj):
+        return obj.person.username
+
+    @admin.display(description="Konto")
+    def reassign(self, obj):
+        if obj.pk is None or obj.confirmation_sent_at is not None:
+            return "–"
+        url = reverse("admin:registrations_participation_reassign", args=[obj.pk])
+        return format_html('<a href="{}">Einem bestehenden Konto zuordnen</a>', url)
 
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
-    list_display = ["id", "event", "correspondence_email", "company_name", "review", "created_at"]
-    list_filter = ["review"]
-    search_fields = ["correspondence_email", "company_name", "event__number", "event__title"]
+    list_display = [
+        "id",
+        "event",
+        "correspondence_email",
+        "company_name",
+        "participant_count",
+        "review",
+        "created_at",
+    ]
+    list_filter = ["review", "is_private_address", "event__status"]
+    search_fields = [
+        "correspondence_email",
+        "company_name",
+        "event__number",
+        "event__title",
+        "participations__person__username",
+        "participations__person__last_name",
+    ]
     list_select_related = ["event"]
     raw_id_fields = ["event"]
-    readonly_fields = ["submission_token", "created_at", "consent_at", "reviewed_at", "reviewed_by"]
+    readonly_fields = [
+        "event",
+        "submission_token",
+        "created_at",
+        "consent_at",
+        "review",
+        "reviewed_at",
+        "reviewed_by",
+        "remarks",
+    ]
+    fieldsets = [
+        (None, {"fields": ["event", "created_at", "review", "remarks"]}),
+        (
+            "Anmelder/in und Anschrift",
+            {
+                "fields": [
+                    "correspondence_email",
+                    "company_name",
+                    "is_private_address",
+                    "street",
+                    "postal_code",
+                    "city",
+                    "country",
+                    "phone",
+                ]
+            },
+        ),
+        (
+            "Verlauf",
+            {"fields": ["consent_at", "reviewed_at", "reviewed_by", "submission_token"]},
+        ),
+    ]
     inlines = [ParticipationInline]
+    actions = ["complete_review"]
+    change_list_template = "admin/registrations/registration/change_list.html"
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _participants=Count("participations", filter=~Q(participations__status="cancelled"))
+            )
+        )
+
+    def has_add_permission(self, request):
+        # Registrations come from the public form or the import.
+        return False
+
+    @admin.display(description="Personen", ordering="_participants")
+    def participant_count(self, obj):
+        return obj._participants
+
+    @admin.action(description="Prüfung abschließen")
+    def complete_review(self, request, queryset):
+        done = 0
+        for registration in queryset.filter(review=Registration.Review.PENDING):
+            registration_review_complete(registration=registration, actor=request.user)
+            done += 1
+        self.message_user(request, f"Prüfung bei {done} Anmeldung(en) abgeschlossen.")
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "pending_review_count": Registration.objects.filter(
+                review=Registration.Review.PENDING
+            ).count(),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "kunden-importieren/",
+                self.admin_site.admin_view(self.import_view),
+                name="registrations_import_customers",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload of existing customers (same rules as ``manage.py import_customers``)."""
+        if not (
+            request.user.has_perm("accounts.add_person")
+            and request.user.has_perm("registrations.add_participation")
+        ):
+            raise PermissionDenied
+        report = None
+        form = CustomerImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            report = customers_import(data=form.cleaned_data["file"].read(), actor=request.user)
+            if report.imported:
+                messages.success(
+                    request,
+                    f"{len(report.rows)} Zeilen importiert: {report.accounts_created} Konten "
+                    f"neu angelegt, {report.accounts_matched} vorhandenen Konten zugeordnet, "
+                    f"{report.participations_created} Teilnahmen angelegt.",
+                )
+            else:
+                messages.error(request, "Die Datei enthält Fehler. Es wurde nichts importiert.")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Bestandskunden importieren",
+            "form": form,
+            "report": report,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/registrations/import_customers.html", context)
+
+
+class CustomerImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV-Datei",
+        help_text=(
+            "UTF-8, Trennzeichen „;“, Kopfzeile vorname;nachname;email;firma;strasse;plz;ort, "
+            "optional ;veranstaltungsnummer;titel;erster_tag;letzter_tag (TT.MM.JJJJ)."
+        ),
+    )
+
+
+class ReassignForm(forms.Form):
+    username = forms.CharField(
+        label="Benutzername des bestehenden Kontos",
+        max_length=150,
+        help_text="Zum Beispiel aus der Bemerkung: „bisheriger Benutzername max.mustermann“.",
+    )
 
 
 @admin.register(Participation)
 class ParticipationAdmin(admin.ModelAdmin):
-    list_display = ["person", "event", "status", "confirmation_sent_at"]
-    list_filter = ["status"]
+    list_display = ["person", "event", "status", "registration_review", "confirmation_sent_at"]
+    list_filter = ["status", "registration__review"]
     search_fields = ["person__username", "person__last_name", "event__number"]
-    list_select_related = ["person", "event"]
+    list_select_related = ["person", "event", "registration"]
     raw_id_fields = ["person", "event", "registration"]
+    readonly_fields = ["person", "event", "registration", "status", "confirmation_sent_at"]
+    actions = ["promote_from_waiting_list", "cancel"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="Prüfung der Anmeldung", ordering="registration__review")
+    def registration_review(self, obj):
+        return obj.registration.get_review_display()
+
+    @admin.action(description="Von Warteliste nachrücken")
+    def promote_from_waiting_list(self, request, queryset):
+        moved = 0
+        for participation in queryset.filter(status=Participation.Status.WAITLISTED).order_by(
+            "created_at", "id"
+        ):
+            try:
+                participation_promote(participation=participation, actor=request.user)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.WARNING)
+            else:
+                moved += 1
+        self.message_user(request, f"{moved} Teilnahme(n) von der Warteliste nachgerückt.")
+
+    @admin.action(description="Stornieren (Platz wird frei)")
+    def cancel(self, request, queryset):
+        cancelled = 0
+        for participation in queryset.exclude(status=Participation.Status.CANCELLED):
+            try:
+                participation_cancel(participation=participation, actor=request.user)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.WARNING)
+            else:
+                cancelled += 1
+        waiting = Participation.objects.filter(
+            event__in=queryset.values("event"), status=Participation.Status.WAITLISTED
+        ).count()
+        note = f" {waiting} Person(en) stehen auf der Warteliste." if waiting else ""
+        self.message_user(request, f"{cancelled} Teilnahme(n) storniert.{note}")
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/zuordnen/",
+                self.admin_site.admin_view(self.reassign_view),
+                name="registrations_participation_reassign",
+            ),
+            *super().get_urls(),
+        ]
+
+    def reassign_view(self, request, pk: int):
+        """The company-change case: attach the participation to the person's old account."""
+        participation = get_object_or_404(
+            Participation.objects.select_related("person", "event", "registration"), pk=pk
+        )
+        if not self.has_change_permission(request, participation):
+            raise PermissionDenied
+        form = ReassignForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                participation, deleted = participation_reassign(
+                    participation=participation,
+                    username=form.cleaned_data["username"],
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error("username", exc)
+            else:
+                note = (
+                    " Das bei der Anmeldung neu angelegte Konto wurde gelöscht."
+                    if deleted
+                    else " Das bei der Anmeldung angelegte Konto bleibt bestehen (es enthält weitere Daten)."
+                )
+                messages.success(
+                    request,
+                    f"Die Teilnahme gehört jetzt zum Konto {participation.person.username}.{note}",
+                )
+                return redirect(
+                    "admin:registrations_registration_change", participation.registration_id
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Teilnehmer/in einem bestehenden Konto zuordnen",
+            "participation": participation,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/registrations/reassign.html", context)

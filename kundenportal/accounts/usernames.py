@@ -24,7 +24,10 @@ FALLBACK_PART = "teilnehmer"
 
 def _name_part(value: str) -> str:
     # "Anna Maria" → "anna-maria", "von der Heide" → "von-der-heide"; nothing else is kept.
-    words = re.findall(r"[a-z0-9]+", to_ascii(value).lower())
+    # Letters only: a base never ends in a digit, so "max.mustermann1" can only ever be the
+    # suffix 1 of "max.mustermann" and never the plain base of another name (a last name
+    # "Mustermann1" would otherwise re-issue the name of a deleted account).
+    words = re.findall(r"[a-z]+", to_ascii(value).lower())
     return "-".join(words)
 
 
@@ -66,4 +69,7 @@ def username_issue(*, first_name: str, last_name: str) -> str:
     if suffix or not created:
         series.last_suffix = suffix
         series.save(update_fields=["last_suffix"])
-    return _candidate(base, suffix)
+    username = _candidate(base, suffix)
+    if len(username) > MAX_LENGTH:  # pragma: no cover - needs 10**10 accounts of one name
+        raise ValueError("No username left for this name.")
+    return username

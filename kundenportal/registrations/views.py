@@ -17,7 +17,7 @@ from kundenportal.events.models import Event
 from kundenportal.events.selectors import event_public_get
 
 from .forms import AddressForm, ContactForm, FinishForm, ParticipantFormSet
-from .models import Registration
+from .models import Participation, Registration
 from .services import (
     MAX_PARTICIPANTS,
     AddressData,
@@ -245,7 +245,7 @@ def finish(request, number: str):
 
 
 def _salutation(value: str | None) -> str:
-    return dict(Person.Salutation.choices).get(value or "", "")
+    return dict(Person.Salutation.choices).get(value, "") if value else ""
 
 
 @never_cache
@@ -261,10 +261,13 @@ def thanks(request, number: str):
     )
     if registration is None:
         return redirect("events:detail", number=event.number)
+    waitlisted = any(
+        p.status == Participation.Status.WAITLISTED for p in registration.participations.all()
+    )
     return render(
         request,
         "registrations/thanks.html",
-        {"event": event, "registration": registration},
+        {"event": event, "registration": registration, "waitlisted": waitlisted},
     )
 
 

@@ -66,7 +66,8 @@ def test_whole_flow_creates_registration_and_thanks(client):
         [person("Max", "Mustermann", salutation="herr"), person("Anna Maria", "von der Heide")],
     )
     summary = client.get(url(event, "abschluss")).content.decode()
-    assert "Max Mustermann" in summary and "Anna Maria von der Heide" in summary
+    assert "Herr Max Mustermann" in summary and "Anna Maria von der Heide" in summary
+    assert "Keine Angabe" not in summary
     assert "Wasserverband Süderdithmarschen" in summary
 
     response = client.post(url(event, "abschluss"), FINISH)

@@ -1,0 +1,122 @@
+"""A personnel officer registers herself and three colleagues, all three steps in Chromium."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from kundenportal.accounts.models import Person
+from kundenportal.notifications.models import OutboxMail
+from kundenportal.registrations.models import Registration
+from tests.factories import EventFactory, PersonFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+COLLEAGUES = [
+    ("Herr", "", "Jürgen", "Größe", "juergen.groesse"),
+    ("Frau", "Dr.", "Anna Maria", "von der Heide", "anna-maria.von-der-heide"),
+    ("Herr", "", "Max", "Mustermann", "max.mustermann1"),
+]
+
+
+def fill_person(page: Page, index: int, salutation, title, first, last, email=""):
+    page.select_option(f"#id_p-{index}-salutation", label=salutation)
+    page.fill(f"#id_p-{index}-title", title)
+    page.fill(f"#id_p-{index}-first_name", first)
+    page.fill(f"#id_p-{index}-last_name", last)
+    if email:
+        page.fill(f"#id_p-{index}-email", email)
+
+
+def test_booker_registers_herself_and_three_colleagues(live_server, page: Page):
+    # A Max Mustermann exists at another company: ours gets a new account "aus Sicherheitsgründen".
+    PersonFactory(first_name="Max", last_name="Mustermann", username="max.mustermann")
+    event = EventFactory(title="Fachkunde Kanalreinigung und -inspektion", capacity=10)
+
+    page.goto(f"{live_server.url}/veranstaltungen/{event.number}/")
+    page.get_by_role("link", name="Jetzt anmelden").click()
+    expect(page.get_by_role("heading", level=2)).to_have_text("Schritt 1: Teilnehmerdaten")
+
+    fill_person(page, 0, "Frau", "", "Käthe", "Müller", "k.mueller@kaw.example")
+    for index, (salutation, title, first, last, _username) in enumerate(COLLEAGUES, start=1):
+        page.get_by_role("button", name="Weitere Person hinzufügen").click()
+        expect(page.locator(f"#id_p-{index}-first_name")).to_be_visible()
+        # Entries typed before the round trip are still there.
+        expect(page.locator("#id_p-0-last_name")).to_have_value("Müller")
+        fill_person(page, index, salutation, title, first, last)
+    page.fill("#id_correspondence_email", "personal@kaw.example")
+
+    # A mistake first: the last name of person 2 removed → German message beside the field.
+    page.fill("#id_p-1-last_name", "")
+    page.get_by_role("button", name="Weiter zu Schritt 2").click()
+    expect(page.locator("#person-2 .errorlist")).to_contain_text(
+        "Dieses Feld ist zwingend erforderlich."
+    )
+    expect(page.locator("#id_p-3-first_name")).to_have_value("Max")
+    page.fill("#id_p-1-last_name", "Größe")
+    page.get_by_role("button", name="Weiter zu Schritt 2").click()
+
+    expect(page.get_by_role("heading", level=2)).to_have_text("Schritt 2: Adressdaten")
+    page.locator("#id_company_name").fill("Kommunale Abfallwirtschaft Würzburg GmbH")
+    page.get_by_label("Straße und Hausnummer").fill("Äußere Aumühlstraße 5")
+    page.get_by_label("PLZ").fill("97076")
+    page.get_by_label("Ort").fill("Würzburg")
+    page.get_by_label("Telefon").fill("0931 37440")
+    page.get_by_role("button", name="Weiter zu Schritt 3").click()
+
+    expect(page.get_by_role("heading", level=2)).to_have_text(
+        "Schritt 3: Bemerkungen und Abschluss"
+    )
+    summary = page.locator(".reg-summary")
+    for _s, _t, first, last, _u in COLLEAGUES:
+        expect(summary).to_contain_text(f"{first} {last}")
+    expect(summary).to_contain_text("Kommunale Abfallwirtschaft Würzburg GmbH")
+
+    # Back to step 2 and forward again: everything kept.
+    page.get_by_role("button", name="Zurück zu Schritt 2").click()
+    expect(page.get_by_label("Ort")).to_have_value("Würzburg")
+    page.get_by_role("button", name="Weiter zu Schritt 3").click()
+
+    # Keyboard only for the consent boxes and the submit.
+    page.get_by_label("Ich akzeptiere die Allgemeinen Geschäftsbedingungen (AGB).").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    expect(
+        page.get_by_label("Ich habe die Datenschutzerklärung gelesen und stimme ihr zu.")
+    ).to_be_checked()
+    page.get_by_role("button", name="Verbindlich anmelden").focus()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vielen Dank für Ihre Anmeldung")
+    expect(page.locator("main")).to_contain_text("Durchführungsbestätigung")
+    expect(page.locator("main")).to_contain_text("personal@kaw.example")
+
+    registration = Registration.objects.get()
+    assert registration.correspondence_email == "personal@kaw.example"
+    assert registration.participations.count() == 4
+    usernames = {"kaethe.mueller"} | {c[4] for c in COLLEAGUES}
+    created = set(
+        Person.objects.filter(company__name="Kommunale Abfallwirtschaft Würzburg GmbH").values_list(
+            "username", flat=True
+        )
+    )
+    assert created == usernames
+    assert Person.objects.get(username="anna-maria.von-der-heide").title == "Dr."
+    assert OutboxMail.objects.filter(template="registration_receipt").count() == 1
+
+    # The same form again (browser back + resend) does not make a second registration.
+    page.go_back()
+    assert Registration.objects.count() == 1
+
+    # Staff see the new accounts with their usernames in the admin.
+    Person.objects.create_superuser(
+        "verwaltung", "ein-sehr-langes-passwort-42", first_name="Vera", last_name="Waltung"
+    )
+    page.goto(f"{live_server.url}/verwaltung/login/")
+    page.get_by_label("Benutzername").fill("verwaltung")
+    page.get_by_label("Passwort").fill("ein-sehr-langes-passwort-42")
+    page.get_by_role("button", name="Anmelden").click()
+    page.goto(f"{live_server.url}/verwaltung/accounts/person/?q=W%C3%BCrzburg")
+    table = page.locator("#result_list")
+    for username in usernames:
+        expect(table).to_contain_text(username)
+    expect(page.locator("#result_list tbody tr")).to_have_count(4)

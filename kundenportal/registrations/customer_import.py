@@ -12,6 +12,7 @@ checked first; a file with any bad row imports nothing, and the report names lin
 import csv
 import datetime as dt
 import io
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,9 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from kundenportal.accounts.models import Person
+from kundenportal.accounts.usernames import usernames_issue_many
+from kundenportal.audit.models import AuditEntry
 from kundenportal.audit.services import audit_log
 from kundenportal.companies.models import Company
 from kundenportal.companies.services import company_resolve
@@ -28,7 +32,7 @@ from kundenportal.events.models import Event
 
 from .forms import clean_person_name
 from .models import Participation, Registration
-from .services import AddressData, ParticipantData, person_resolve
+from .services import AddressData, ParticipantData, person_match, person_reuse
 
 REQUIRED_COLUMNS = ("vorname", "nachname", "email", "firma", "strasse", "plz", "ort")
 EVENT_COLUMNS = ("veranstaltungsnummer", "titel", "erster_tag", "letzter_tag")
@@ -290,10 +294,27 @@ def customers_import(*, data: bytes, actor: Any | None = None) -> ImportReport:
     return _import(rows, events, actor=actor)
 
 
+def _persons_preload(rows: list[ImportRow]) -> dict[str, list[Person]]:
+    """Every account that any row may match, by normalised name, oldest first."""
+    keys = list({match_key(f"{r.first_name} {r.last_name}") for r in rows})
+    by_key: dict[str, list[Person]] = defaultdict(list)
+    for start in range(0, len(keys), 2000):
+        for person in Person.objects.filter(
+            name_key__in=keys[start : start + 2000], is_active=True, is_staff=False
+        ).order_by("id"):
+            by_key[person.name_key].append(person)
+    return by_key
+
+
 @transaction.atomic
 def _import(rows: list[ImportRow], events: dict[str, Event], *, actor: Any) -> ImportReport:
+    """Resolve every row like a registration would, but in batches (thousands of rows).
+
+    Rows are resolved in file order against the accounts already stored plus those created
+    by earlier rows, with the same matching rule as a registration (``person_match``); new
+    accounts get their usernames in one batch and are inserted together.
+    """
     report = ImportReport()
-    companies: dict[str, Company | None] = {}
     for row in rows:
         if row.event_number and row.event_number not in events:
             capacity = sum(1 for r in rows if r.event_number == row.event_number)
@@ -307,13 +328,18 @@ def _import(rows: list[ImportRow], events: dict[str, Event], *, actor: Any) -> I
                 status=Event.Status.CONFIRMED,
             )
             report.events_created += 1
-    active = set(
-        Participation.objects.filter(event__in=events.values())
-        .exclude(status=Participation.Status.CANCELLED)
-        .values_list("event_id", "person_id")
-    )
 
-    pending: list[tuple[Registration, Participation]] = []
+    companies: dict[str, Company] = {}
+    company_keys = list({match_key(r.company_name) for r in rows if r.company_name})
+    for start in range(0, len(company_keys), 2000):
+        for company in Company.objects.filter(
+            name_key__in=company_keys[start : start + 2000]
+        ).order_by("-id"):
+            companies[company.name_key] = company  # the oldest wins, as in company_resolve
+    candidates = _persons_preload(rows)
+
+    resolved: list[tuple[ImportRow, AddressData, ParticipantData, Person, bool]] = []
+    new_people: list[Person] = []
     for row in rows:
         address = AddressData(
             company_name=row.company_name,
@@ -322,48 +348,93 @@ def _import(rows: list[ImportRow], events: dict[str, Event], *, actor: Any) -> I
             postal_code=row.postal_code,
             city=row.city,
         )
-        company_key = match_key(row.company_name)
-        if company_key not in companies:
-            companies[company_key] = (
-                company_resolve(name=row.company_name, address=address.fields(), actor=actor)[0]
-                if company_key
-                else None
-            )
-        resolved = person_resolve(
-            participant=ParticipantData(
-                first_name=row.first_name, last_name=row.last_name, email=row.email
-            ),
-            company=companies[company_key],
-            address=address,
-            actor=actor,
+        fields = address.fields()
+        company = None
+        if row.company_name:
+            key = match_key(row.company_name)
+            if key not in companies:
+                companies[key] = company_resolve(
+                    name=row.company_name, address=fields, actor=actor
+                )[0]
+            company = companies[key]
+        participant = ParticipantData(
+            first_name=row.first_name, last_name=row.last_name, email=row.email
         )
+        name_key = match_key(f"{row.first_name} {row.last_name}")
+        person = person_match(candidates=candidates[name_key], company=company, fields=fields)
+        created = person is None
+        if person is None:
+            person = Person(
+                first_name=row.first_name,
+                last_name=row.last_name,
+                email=row.email,
+                company=company,
+                # Person.save() sets it; bulk_create does not call save().
+                name_key=name_key,
+                **fields,
+            )
+            person.set_unusable_password()
+            candidates[name_key].append(person)
+            new_people.append(person)
+        resolved.append((row, address, participant, person, created))
+
+    usernames = usernames_issue_many(names=[(p.first_name, p.last_name) for p in new_people])
+    for person, username in zip(new_people, usernames, strict=True):
+        person.username = username
+    Person.objects.bulk_create(new_people, batch_size=500)
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=actor if getattr(actor, "pk", None) else None,
+                actor_label=actor.get_username() if getattr(actor, "pk", None) else "System",
+                action="person.create",
+                object_type=Person._meta.label_lower,
+                object_id=str(person.pk),
+                object_label=str(person)[:300],
+                data={"source": "customers.import"},
+            )
+            for person in new_people
+        ],
+        batch_size=500,
+    )
+
+    active = set(
+        Participation.objects.filter(event__in=events.values())
+        .exclude(status=Participation.Status.CANCELLED)
+        .values_list("event_id", "person_id")
+    )
+    pending: list[tuple[Registration, Participation]] = []
+    for row, address, participant, person, created in resolved:
+        if not created:
+            person_reuse(
+                person=person, participant=participant, company=person.company, address=address
+            )
         result = RowResult(
             line=row.line,
             name=f"{row.first_name} {row.last_name}",
-            username=resolved.person.username,
-            account_created=resolved.created,
+            username=person.username,
+            account_created=created,
         )
         if row.event_number:
             event = events[row.event_number]
-            if (event.pk, resolved.person.pk) in active:
+            if (event.pk, person.pk) in active:
                 result.participation = "bereits vorhanden"
             else:
-                active.add((event.pk, resolved.person.pk))
+                active.add((event.pk, person.pk))
                 result.participation = "angelegt"
-                registration = Registration(
-                    event=event,
-                    correspondence_email=row.email,
-                    company_name=row.company_name,
-                    is_private_address=address.is_private,
-                    remarks=IMPORT_REMARK,
-                    **address.fields(),
-                )
                 pending.append(
                     (
-                        registration,
+                        Registration(
+                            event=event,
+                            correspondence_email=row.email,
+                            company_name=row.company_name,
+                            is_private_address=address.is_private,
+                            remarks=IMPORT_REMARK,
+                            **address.fields(),
+                        ),
                         Participation(
                             event=event,
-                            person=resolved.person,
+                            person=person,
                             status=Participation.Status.ATTENDED,
                             email=row.email,
                         ),

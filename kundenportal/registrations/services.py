@@ -120,6 +120,63 @@ def _company_for(address: AddressData, *, actor: Any) -> Company | None:
     return company
 
 
+def person_candidates(*, name_key: str, company: Company | None) -> list[Person]:
+    """Accounts that may be this participant: same normalised name, oldest first."""
+    candidates = Person.objects.filter(name_key=name_key, is_active=True, is_staff=False)
+    if company is not None:
+        candidates = candidates.filter(company=company)
+    else:
+        candidates = candidates.filter(company__isnull=True)
+    return list(candidates.order_by("id"))
+
+
+def person_match(
+    *, candidates: list[Person], company: Company | None, fields: dict[str, str]
+) -> Person | None:
+    """The SPEC's rule, given the accounts with the same normalised name (oldest first).
+
+    Same company → that account. A private address (no company) matches only an account
+    without company at the same postal code and street: a name alone is not enough
+    ("Ansonsten wird aus Sicherheitsgründen ein neues Konto erstellt").
+    """
+    for candidate in candidates:
+        if company is not None:
+            if candidate.company_id == company.pk:
+                return candidate
+        elif (
+            candidate.company_id is None
+            and candidate.postal_code == fields["postal_code"]
+            and match_key(candidate.street) == match_key(fields["street"])
+        ):
+            return candidate
+    return None
+
+
+def person_reuse(
+    *,
+    person: Person,
+    participant: ParticipantData,
+    company: Company | None,
+    address: AddressData,
+    source_registration_id: int | None = None,
+) -> AddressChange | None:
+    """An existing account is used again: differing address data go to staff review."""
+    change = None
+    fields = address.fields()
+    if address_differs(stored=person, proposed=fields):
+        change = address_change_create(
+            person=person,
+            company=company,
+            company_name=address.company_name,
+            address=fields,
+            source_registration_id=source_registration_id,
+        )
+    if participant.email and not person.email:
+        person.email = participant.email
+        person.save(update_fields=["email"])
+    return change
+
+
 def person_resolve(
     *,
     participant: ParticipantData,
@@ -131,25 +188,19 @@ def person_resolve(
     """The participant's account by the SPEC's rules; call inside a transaction.
 
     Same normalised first and last name at the same company → that account (with an
-    ``AddressChange`` for staff if the address differs). A private address matches only an
-    account without company at the same postal code and street. Anything else → a new account,
-    even if the name exists at another company (the company-change case goes to staff review
-    through the remark).
+    ``AddressChange`` for staff if the address differs); otherwise a new account, even if the
+    name exists at another company (the company-change case goes to staff review through the
+    remark).
     """
     key = match_key(f"{participant.first_name} {participant.last_name}")
     fields = address.fields()
     # Two registrations of the same new person at once must not create two accounts.
     advisory_lock(key=f"person:{key}:{company.pk if company else 'private'}")
-    candidates = Person.objects.filter(name_key=key, is_active=True, is_staff=False)
-    if company is not None:
-        candidates = candidates.filter(company=company)
-    else:
-        candidates = candidates.filter(company__isnull=True, postal_code=fields["postal_code"])
-    existing = None
-    for candidate in candidates.order_by("id"):
-        if company is not None or match_key(candidate.street) == match_key(fields["street"]):
-            existing = candidate
-            break
+    existing = person_match(
+        candidates=person_candidates(name_key=key, company=company),
+        company=company,
+        fields=fields,
+    )
     if existing is None:
         person = person_create(
             first_name=participant.first_name,
@@ -162,19 +213,13 @@ def person_resolve(
             actor=actor,
         )
         return ResolvedPerson(person=person, created=True)
-
-    change = None
-    if address_differs(stored=existing, proposed=fields):
-        change = address_change_create(
-            person=existing,
-            company=company,
-            company_name=address.company_name,
-            address=fields,
-            source_registration_id=source_registration_id,
-        )
-    if participant.email and not existing.email:
-        existing.email = participant.email
-        existing.save(update_fields=["email"])
+    change = person_reuse(
+        person=existing,
+        participant=participant,
+        company=company,
+        address=address,
+        source_registration_id=source_registration_id,
+    )
     return ResolvedPerson(person=existing, created=False, address_change=change)
 
 

@@ -121,3 +121,24 @@ def test_double_submit_at_the_same_instant_makes_one_registration():
     assert len(set(ids)) == 1
     assert Registration.objects.count() == 1
     assert Person.objects.count() == 1
+
+
+def test_import_beside_registrations_of_the_same_name():
+    from kundenportal.registrations.customer_import import customers_import
+
+    lines = ["vorname;nachname;email;firma;strasse;plz;ort"]
+    lines += [f"Max;Mustermann;;Importfirma {i};Weg 1;45127;Essen" for i in range(200)]
+    data = ("\n".join(lines) + "\n").encode()
+    event = EventFactory(capacity=100)
+
+    def import_job():
+        report = customers_import(data=data)
+        assert report.imported, report.errors
+        return report
+
+    jobs = [import_job] + [register(event.pk, f"Anmeldefirma {i}") for i in range(THREADS - 1)]
+    run_parallel(jobs)
+
+    usernames = list(Person.objects.values_list("username", flat=True))
+    assert len(usernames) == len(set(usernames)) == 200 + THREADS - 1
+    assert UsernameSeries.objects.get().last_suffix == 200 + THREADS - 2

@@ -123,3 +123,36 @@ def test_issued_usernames_are_unique_for_any_names(first, last):
     assert a != b
     assert b.startswith(username_base(first_name=first, last_name=last))
     assert USERNAME.fullmatch(a) and USERNAME.fullmatch(b)
+
+
+@pytest.mark.django_db
+def test_bulk_issue_follows_the_same_series_as_single_issue():
+    from kundenportal.accounts.usernames import usernames_issue_many
+
+    person_create(first_name="Max", last_name="Mustermann")  # max.mustermann
+    # A hand-made account in the way of the next suffix is skipped, never reused.
+    Person.objects.create_user("max.mustermann1", first_name="Max", last_name="Mustermann")
+    Person.objects.create_user("erika.musterfrau", first_name="Erika", last_name="Musterfrau")
+
+    names = usernames_issue_many(
+        names=[
+            ("Max", "Mustermann"),
+            ("Jürgen", "Größe"),
+            ("MAX", "mustermann"),
+            ("Erika", "Musterfrau"),
+            ("Jürgen", "Grösse"),
+        ]
+    )
+
+    assert names == [
+        "max.mustermann2",
+        "juergen.groesse",
+        "max.mustermann3",
+        "erika.musterfrau1",
+        "juergen.groesse1",
+    ]
+    # Single issue continues the same series afterwards.
+    assert username_issue(first_name="Max", last_name="Mustermann") == "max.mustermann4"
+    assert username_issue(first_name="Jürgen", last_name="Größe") == "juergen.groesse2"
+    assert username_issue(first_name="Erika", last_name="Musterfrau") == "erika.musterfrau2"
+    assert usernames_issue_many(names=[]) == []

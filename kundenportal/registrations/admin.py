@@ -217,30 +217,32 @@ class ParticipationAdmin(admin.ModelAdmin):
     def registration_review(self, obj):
         return obj.registration.get_review_display()
 
-    @admin.action(description="Von Warteliste nachrücken")
-    def promote_from_waiting_list(self, request, queryset):
-        moved = 0
-        for participation in queryset.filter(status=Participation.Status.WAITLISTED).order_by(
-            "created_at", "id"
-        ):
+    def _each(self, request, participations, service) -> int:
+        """Run ``service`` per participation; refusals are shown, the rest go on."""
+        done = 0
+        for participation in participations:
             try:
-                participation_promote(participation=participation, actor=request.user)
+                service(participation=participation, actor=request.user)
             except ValidationError as exc:
                 self.message_user(request, " ".join(exc.messages), messages.WARNING)
             else:
-                moved += 1
+                done += 1
+        return done
+
+    @admin.action(description="Von Warteliste nachrücken")
+    def promote_from_waiting_list(self, request, queryset):
+        moved = self._each(
+            request,
+            queryset.filter(status=Participation.Status.WAITLISTED).order_by("created_at", "id"),
+            participation_promote,
+        )
         self.message_user(request, f"{moved} Teilnahme(n) von der Warteliste nachgerückt.")
 
     @admin.action(description="Stornieren (Platz wird frei)")
     def cancel(self, request, queryset):
-        cancelled = 0
-        for participation in queryset.exclude(status=Participation.Status.CANCELLED):
-            try:
-                participation_cancel(participation=participation, actor=request.user)
-            except ValidationError as exc:
-                self.message_user(request, " ".join(exc.messages), messages.WARNING)
-            else:
-                cancelled += 1
+        cancelled = self._each(
+            request, queryset.exclude(status=Participation.Status.CANCELLED), participation_cancel
+        )
         waiting = Participation.objects.filter(
             event__in=queryset.values("event"), status=Participation.Status.WAITLISTED
         ).count()

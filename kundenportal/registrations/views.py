@@ -41,10 +41,12 @@ def _done_key(event: Event) -> str:
 
 
 def _state(request, event: Event) -> dict:
+    """What was typed so far; a new form's state is stored only once something is sent, so
+    merely looking at the form (or a crawler following the link) creates no session."""
     state = request.session.get(_key(event))
     if not state:
+        # One token per filled-in form: a second submit of it returns the first registration.
         state = {"token": str(uuid.uuid4()), "participants": [{}]}
-        request.session[_key(event)] = state
     return state
 
 
@@ -73,11 +75,16 @@ def _context(event: Event, step: int, **extra) -> dict:
     return {"event": event, "step": step, "steps": STEPS, **extra}
 
 
+# Unvalidated entries are kept so nothing typed is lost, but never more than this per field.
+RAW_MAX_LENGTH = 500
+
+
+def _raw(value) -> str:
+    return str(value or "")[:RAW_MAX_LENGTH]
+
+
 def _raw_participants(formset) -> list[dict]:
-    rows = []
-    for form in formset.forms:
-        rows.append({name: (form[name].value() or "") for name in PARTICIPANT_FIELDS})
-    return rows
+    return [{name: _raw(form[name].value()) for name in PARTICIPANT_FIELDS} for form in formset]
 
 
 @never_cache
@@ -97,7 +104,7 @@ def participants(request, number: str):
         formset = ParticipantFormSet(request.POST, prefix="p")
         contact = ContactForm(request.POST)
         rows = _raw_participants(formset) or [{}]
-        state["correspondence_email"] = (contact["correspondence_email"].value() or "").strip()
+        state["correspondence_email"] = _raw(contact["correspondence_email"].value()).strip()
         action = request.POST.get("action", "next")
         if action == "add":
             if len(rows) < MAX_PARTICIPANTS:
@@ -159,9 +166,10 @@ def address(request, number: str):
         return redirect(_url("participants", event))
     if request.method == "POST":
         form = AddressForm(request.POST)
-        raw = {name: form[name].value() for name in ADDRESS_FIELDS}
-        raw["is_private"] = bool(raw["is_private"])
-        state["address"] = {k: (v if isinstance(v, bool) else (v or "")) for k, v in raw.items()}
+        state["address"] = {
+            name: bool(form[name].value()) if name == "is_private" else _raw(form[name].value())
+            for name in ADDRESS_FIELDS
+        }
         if request.POST.get("action") == "back":
             state["step2_valid"] = False
             _save(request, event, state)

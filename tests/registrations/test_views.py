@@ -291,3 +291,17 @@ def test_thanks_without_registration_goes_back_to_event(client):
     event = EventFactory()
     response = client.get(url(event, "danke"))
     assert response["Location"] == f"/veranstaltungen/{event.number}/"
+
+
+def test_looking_at_the_form_creates_no_session(client):
+    event = EventFactory()
+    assert client.get(url(event, "teilnehmer")).status_code == 200
+    assert "sessionid" not in client.cookies
+
+
+def test_unvalidated_entries_kept_in_session_are_bounded(client):
+    event = EventFactory()
+    data = participants_data([person("M" * 100_000, "Mustermann")], action="add")
+    client.post(url(event, "teilnehmer"), data)
+    state = client.session[f"kp_registration:{event.number}"]
+    assert len(state["participants"][0]["first_name"]) == 500

@@ -410,7 +410,14 @@ def _account_is_disposable(person: Person, *, except_participation: Participatio
                 return False
         elif model not in allowed and instances:
             return False
-    return not any(qs.model not in allowed and qs.exists() for qs in collector.fast_deletes)
+    for qs in collector.fast_deletes:
+        if qs.model is Participation:
+            qs = qs.exclude(pk=except_participation.pk)
+        elif qs.model in allowed:
+            continue
+        if qs.exists():
+            return False
+    return True
 
 
 @transaction.atomic

@@ -275,7 +275,9 @@ def test_past_or_cancelled_event_says_registration_closed(client, changes):
 def test_unknown_or_draft_event_is_404(client):
     draft = EventFactory(status=Event.Status.DRAFT)
     assert client.get(url(draft, "teilnehmer")).status_code == 404
-    assert client.get("/veranstaltungen/GIBTSNICHT/anmelden/teilnehmer/").status_code == 404
+    response = client.get("/veranstaltungen/GIBTSNICHT/anmelden/teilnehmer/")
+    assert response.status_code == 404
+    assert "Diese Seite gibt es nicht" in response.content.decode()
 
 
 def test_missing_csrf_token_gets_german_403():

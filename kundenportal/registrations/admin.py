@@ -24,7 +24,8 @@ class ParticipationInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["person_link", "username", "status", "email", "confirmation_sent_at", "reassign"]
-    readonly_fields = ["person_link", "username", "confirmation_sent_at", "reassign"]
+    # Status changes go through the actions (waiting list, cancellation): seats and audit.
+    readonly_fields = ["person_link", "username", "status", "confirmation_sent_at", "reassign"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("person")
@@ -73,7 +74,6 @@ class RegistrationAdmin(admin.ModelAdmin):
     raw_id_fields = ["event"]
     readonly_fields = [
         "event",
-        "submission_token",
         "created_at",
         "consent_at",
         "review",
@@ -100,7 +100,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         ),
         (
             "Verlauf",
-            {"fields": ["consent_at", "reviewed_at", "reviewed_by", "submission_token"]},
+            {"fields": ["consent_at", "reviewed_at", "reviewed_by"]},
         ),
     ]
     inlines = [ParticipationInline]
@@ -119,6 +119,11 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         # Registrations come from the public form or the import.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Participations are cancelled (the seat frees, the record stays for accounting);
+        # deleting a person's data is the privacy workflow's job.
         return False
 
     @admin.display(description="Personen", ordering="_participants")
@@ -211,6 +216,9 @@ class ParticipationAdmin(admin.ModelAdmin):
     actions = ["promote_from_waiting_list", "cancel"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
     @admin.display(description="Prüfung der Anmeldung", ordering="registration__review")

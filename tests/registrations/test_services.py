@@ -315,3 +315,38 @@ def test_review_complete_is_logged_once():
     registration.refresh_from_db()
     assert registration.review == Registration.Review.DONE
     assert AuditEntry.objects.filter(action="registration.review_complete").count() == 1
+
+
+def test_failure_at_the_last_step_leaves_nothing_half_stored(monkeypatch):
+    import kundenportal.registrations.services as services
+
+    def broken(**kwargs):
+        raise RuntimeError("outbox unavailable")
+
+    monkeypatch.setattr(services, "mail_enqueue", broken)
+    with pytest.raises(RuntimeError):
+        submit(EventFactory(), [("Max", "Mustermann"), ("Erika", "Musterfrau")])
+    assert not Person.objects.exists()
+    assert not Company.objects.exists()
+    assert not Registration.objects.exists()
+    assert not AuditEntry.objects.exists()
+    # The username was not used up either: the series rolled back with the rest.
+    monkeypatch.undo()
+    result = submit(EventFactory(), [("Max", "Mustermann")])
+    assert result.resolved[0].person.username == "max.mustermann"
+
+
+def test_no_participant_and_no_consent_are_refused():
+    from kundenportal.registrations.services import RegistrationError
+
+    with pytest.raises(RegistrationError, match="mindestens eine Person"):
+        submit(EventFactory(), [])
+    with pytest.raises(RegistrationError, match="AGB"):
+        registration_submit(
+            event=EventFactory(),
+            participants=[ParticipantData(first_name="A", last_name="B")],
+            correspondence_email="a@example.org",
+            address=ADDRESS,
+            consent=False,
+            submission_token=uuid.uuid4(),
+        )

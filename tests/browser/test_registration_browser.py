@@ -120,3 +120,40 @@ def test_booker_registers_herself_and_three_colleagues(live_server, page: Page):
     for username in usernames:
         expect(table).to_contain_text(username)
     expect(page.locator("#result_list tbody tr")).to_have_count(4)
+
+
+def test_registration_pages_have_no_accessibility_violations(live_server, page: Page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    event = EventFactory(capacity=1)
+
+    def check(name: str):
+        results = axe.run(page)
+        violations = [
+            f"{v['id']}: {v['help']} ({len(v['nodes'])})"
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert not violations, f"{name}: {violations}"
+
+    page.goto(f"{live_server.url}/veranstaltungen/{event.number}/anmelden/teilnehmer/")
+    check("Schritt 1")
+    page.get_by_role("button", name="Weiter zu Schritt 2").click()
+    expect(page.locator(".errorlist").first).to_be_visible()
+    check("Schritt 1 mit Fehlern")
+    fill_person(page, 0, "Frau", "", "Käthe", "Müller")
+    page.fill("#id_correspondence_email", "k@example.org")
+    page.get_by_role("button", name="Weiter zu Schritt 2").click()
+    check("Schritt 2")
+    page.locator("#id_is_private").check()
+    page.get_by_label("Straße und Hausnummer").fill("Ring 1")
+    page.get_by_label("PLZ").fill("10115")
+    page.get_by_label("Ort").fill("Berlin")
+    page.get_by_role("button", name="Weiter zu Schritt 3").click()
+    check("Schritt 3")
+    page.get_by_label("Ich akzeptiere die Allgemeinen Geschäftsbedingungen (AGB).").check()
+    page.get_by_label("Ich habe die Datenschutzerklärung gelesen und stimme ihr zu.").check()
+    page.get_by_role("button", name="Verbindlich anmelden").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vielen Dank für Ihre Anmeldung")
+    check("Danke")

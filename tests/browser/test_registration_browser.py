@@ -83,6 +83,8 @@ def test_booker_registers_herself_and_three_colleagues(live_server, page: Page):
     expect(
         page.get_by_label("Ich habe die Datenschutzerklärung gelesen und stimme ihr zu.")
     ).to_be_checked()
+    finish_url = page.url
+    csrf_token = page.locator("input[name=csrfmiddlewaretoken]").input_value()
     page.get_by_role("button", name="Verbindlich anmelden").focus()
     page.keyboard.press("Enter")
 
@@ -103,8 +105,21 @@ def test_booker_registers_herself_and_three_colleagues(live_server, page: Page):
     assert Person.objects.get(username="anna-maria.von-der-heide").title == "Dr."
     assert OutboxMail.objects.filter(template="registration_receipt").count() == 1
 
-    # The same form again (browser back + resend) does not make a second registration.
-    page.go_back()
+    # The same form sent once more with the browser's cookies (reload after submit, a second
+    # click that got through): the same thank-you page, still one registration.
+    again = page.request.post(
+        finish_url,
+        form={
+            "csrfmiddlewaretoken": csrf_token,
+            "accept_terms": "on",
+            "accept_privacy": "on",
+            "action": "submit",
+        },
+        headers={"Referer": finish_url},
+        max_redirects=0,
+    )
+    assert again.status == 302
+    assert again.headers["location"].endswith(f"/veranstaltungen/{event.number}/anmelden/danke/")
     assert Registration.objects.count() == 1
 
     # Staff see the new accounts with their usernames in the admin.

@@ -174,6 +174,12 @@ def person_reuse(
     if participant.email and not person.email:
         person.email = participant.email
         person.save(update_fields=["email"])
+        audit_log(
+            actor=None,
+            action="person.email_from_registration",
+            obj=person,
+            data={"registration_id": source_registration_id},
+        )
     return change
 
 

@@ -123,6 +123,7 @@ def test_issued_usernames_are_unique_for_any_names(first, last):
     assert a != b
     assert b.startswith(username_base(first_name=first, last_name=last))
     assert USERNAME.fullmatch(a) and USERNAME.fullmatch(b)
+    assert len(a) <= MAX_LENGTH and len(b) <= MAX_LENGTH
 
 
 @pytest.mark.django_db

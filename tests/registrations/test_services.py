@@ -350,3 +350,14 @@ def test_no_participant_and_no_consent_are_refused():
             consent=False,
             submission_token=uuid.uuid4(),
         )
+
+
+def test_receipt_plain_text_and_subject_are_not_html_escaped():
+    event = EventFactory(title="Abwasser & Kanal <Grundkurs>")
+    submit(event, [("Seán", "O'Brien")])
+    message = mail_render(OutboxMail.objects.get())
+    assert "Abwasser & Kanal <Grundkurs>" in message.subject
+    assert "Seán O'Brien" in message.body
+    assert "&amp;" not in message.body and "&#x27;" not in message.body
+    html = message.alternatives[0][0]
+    assert "Abwasser &amp; Kanal &lt;Grundkurs&gt;" in html

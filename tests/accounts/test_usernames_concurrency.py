@@ -142,3 +142,23 @@ def test_import_beside_registrations_of_the_same_name():
     usernames = list(Person.objects.values_list("username", flat=True))
     assert len(usernames) == len(set(usernames)) == 200 + THREADS - 1
     assert UsernameSeries.objects.get().last_suffix == 200 + THREADS - 2
+
+
+def test_same_person_same_event_at_once_is_registered_once():
+    from kundenportal.registrations.services import AlreadyRegistered
+
+    event = EventFactory()
+    job = register(event.pk, "Wasserverband Neu GmbH")
+
+    def guarded():
+        try:
+            return job()
+        except AlreadyRegistered:
+            return "already"
+
+    results = run_parallel([guarded] * 8)
+
+    assert results.count("already") == 7
+    assert Registration.objects.count() == 1
+    assert Participation.objects.filter(event=event).count() == 1
+    assert Person.objects.count() == 1

@@ -36,6 +36,11 @@ def test_booker_registers_herself_and_three_colleagues(live_server, page: Page):
     expect(page.get_by_role("heading", level=2)).to_have_text("Schritt 1: Teilnehmerdaten")
 
     fill_person(page, 0, "Frau", "", "Käthe", "Müller", "k.mueller@kaw.example")
+    # Enter in a field of step 1 checks the form instead of adding or removing a person.
+    page.locator("#id_p-0-last_name").press("Enter")
+    expect(page.locator("#id_correspondence_email_error")).to_contain_text("zwingend erforderlich")
+    expect(page.locator("#id_p-0-last_name")).to_have_value("Müller")
+    expect(page.locator("#id_p-1-first_name")).to_have_count(0)
     for index, (salutation, title, first, last, _username) in enumerate(COLLEAGUES, start=1):
         page.get_by_role("button", name="Weitere Person hinzufügen").click()
         expect(page.locator(f"#id_p-{index}-first_name")).to_be_visible()
@@ -60,7 +65,8 @@ def test_booker_registers_herself_and_three_colleagues(live_server, page: Page):
     page.get_by_label("PLZ").fill("97076")
     page.get_by_label("Ort").fill("Würzburg")
     page.get_by_label("Telefon").fill("0931 37440")
-    page.get_by_role("button", name="Weiter zu Schritt 3").click()
+    # Enter in a field goes forward (not "Zurück", the first visible button).
+    page.get_by_label("Telefon").press("Enter")
 
     expect(page.get_by_role("heading", level=2)).to_have_text(
         "Schritt 3: Bemerkungen und Abschluss"

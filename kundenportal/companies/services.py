@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kundenportal.audit.services import audit_log
 from kundenportal.core.text import match_key
@@ -68,7 +69,7 @@ def company_resolve(
     name = _clean(name)
     key = match_key(name)
     if not key:
-        raise ValidationError({"name": "Bitte geben Sie einen Firmennamen an."})
+        raise ValidationError({"name": _("Bitte geben Sie einen Firmennamen an.")})
     # Two registrations naming the same new company at once must not create it twice.
     advisory_lock(key=f"company:{key}")
     company = Company.objects.filter(name_key=key).order_by("id").first()
@@ -112,7 +113,7 @@ def address_change_create(
 def _lock_pending(change: AddressChange) -> AddressChange:
     change = AddressChange.objects.select_for_update().get(pk=change.pk)
     if change.status != AddressChange.Status.PENDING:
-        raise ValidationError("Diese Adressänderung wurde bereits entschieden.")
+        raise ValidationError(_("Diese Adressänderung wurde bereits entschieden."))
     return change
 
 

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kundenportal.accounts.models import Person
 from kundenportal.accounts.usernames import usernames_issue_many
@@ -62,7 +63,11 @@ class RowError:
     reason: str
 
     def __str__(self) -> str:
-        return f"Zeile {self.line}: {self.reason}" if self.line else self.reason
+        return (
+            _("Zeile %(line)d: %(reason)s") % {"line": self.line, "reason": self.reason}
+            if self.line
+            else self.reason
+        )
 
 
 @dataclass
@@ -105,7 +110,10 @@ def _date(value: str, label: str) -> dt.date:
     try:
         return dt.datetime.strptime(value, "%d.%m.%Y").date()  # noqa: DTZ007 (a date only)
     except ValueError as exc:
-        raise ValidationError(f"{label} „{value}“ ist kein Datum im Format TT.MM.JJJJ.") from exc
+        raise ValidationError(
+            _("%(label)s „%(value)s“ ist kein Datum im Format TT.MM.JJJJ.")
+            % {"label": label, "value": value}
+        ) from exc
 
 
 def _validate_row(values: dict[str, str], line: int, today: dt.date) -> ImportRow:
@@ -130,13 +138,15 @@ def _validate_row(values: dict[str, str], line: int, today: dt.date) -> ImportRo
         ("email", "E-Mail-Adresse", 254),
     ):
         if len(values[key]) > limit:
-            errors.append(f"{label} ist länger als {limit} Zeichen.")
+            errors.append(
+                _("%(label)s ist länger als %(limit)d Zeichen.") % {"label": label, "limit": limit}
+            )
     email = values["email"]
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            errors.append(f"„{email}“ ist keine gültige E-Mail-Adresse.")
+            errors.append(_("„%(email)s“ ist keine gültige E-Mail-Adresse.") % {"email": email})
     row = ImportRow(
         line=line,
         first_name=first_name,
@@ -148,16 +158,16 @@ def _validate_row(values: dict[str, str], line: int, today: dt.date) -> ImportRo
         city=values["ort"],
     )
     if values["firma"] and not match_key(values["firma"]):
-        errors.append("Die Firma enthält keine Buchstaben oder Ziffern.")
+        errors.append(_("Die Firma enthält keine Buchstaben oder Ziffern."))
     event_values = [values.get(key, "") for key in EVENT_COLUMNS]
     if any(event_values):
         number, title, first, last = event_values
         if not number:
-            errors.append("Die Veranstaltungsnummer fehlt.")
+            errors.append(_("Die Veranstaltungsnummer fehlt."))
         elif len(number) > 30:
-            errors.append("Die Veranstaltungsnummer ist länger als 30 Zeichen.")
+            errors.append(_("Die Veranstaltungsnummer ist länger als 30 Zeichen."))
         if len(title) > 200:
-            errors.append("Der Titel ist länger als 200 Zeichen.")
+            errors.append(_("Der Titel ist länger als 200 Zeichen."))
         try:
             row.first_day = _date(first, "Erster Tag")
             row.last_day = _date(last, "Letzter Tag")
@@ -165,9 +175,9 @@ def _validate_row(values: dict[str, str], line: int, today: dt.date) -> ImportRo
             errors.extend(exc.messages)
         else:
             if row.last_day < row.first_day:
-                errors.append("Der letzte Tag liegt vor dem ersten Tag.")
+                errors.append(_("Der letzte Tag liegt vor dem ersten Tag."))
             elif row.last_day >= today:
-                errors.append("Die Veranstaltung liegt nicht in der Vergangenheit.")
+                errors.append(_("Die Veranstaltung liegt nicht in der Vergangenheit."))
         row.event_number, row.event_title = number, title
     if errors:
         raise ValidationError(errors)
@@ -179,14 +189,14 @@ def customers_parse(data: bytes) -> tuple[list[ImportRow], list[RowError]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return [], [RowError(0, "Die Datei ist nicht UTF-8-kodiert. Bitte als UTF-8 speichern.")]
+        return [], [RowError(0, _("Die Datei ist nicht UTF-8-kodiert. Bitte als UTF-8 speichern."))]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
     try:
         header = next(reader)
     except StopIteration:
-        return [], [RowError(0, "Die Datei ist leer.")]
+        return [], [RowError(0, _("Die Datei ist leer."))]
     except csv.Error as exc:
-        return [], [RowError(1, f"Die Zeile ist kein gültiges CSV ({exc}).")]
+        return [], [RowError(1, _("Die Zeile ist kein gültiges CSV (%(error)s).") % {"error": exc})]
     columns = [c.strip().lower() for c in header]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     unknown = [c for c in columns if c not in REQUIRED_COLUMNS + EVENT_COLUMNS]
@@ -196,12 +206,16 @@ def customers_parse(data: bytes) -> tuple[list[ImportRow], list[RowError]]:
         else []
     )
     if missing or unknown or partial_event or len(set(columns)) != len(columns):
-        reason = "Die Kopfzeile muss lauten: " + ";".join(REQUIRED_COLUMNS)
-        reason += " (optional: ;" + ";".join(EVENT_COLUMNS) + ")."
+        reason = _("Die Kopfzeile muss lauten: %(required)s (optional: ;%(optional)s).") % {
+            "required": ";".join(REQUIRED_COLUMNS),
+            "optional": ";".join(EVENT_COLUMNS),
+        }
         if missing or partial_event:
-            reason += " Es fehlt: " + ", ".join(missing + partial_event) + "."
+            reason += " " + _("Es fehlt: %(columns)s.") % {
+                "columns": ", ".join(missing + partial_event)
+            }
         if unknown:
-            reason += " Unbekannt: " + ", ".join(unknown) + "."
+            reason += " " + _("Unbekannt: %(columns)s.") % {"columns": ", ".join(unknown)}
         return [], [RowError(1, reason)]
 
     rows: list[ImportRow] = []
@@ -215,14 +229,23 @@ def customers_parse(data: bytes) -> tuple[list[ImportRow], list[RowError]]:
         except StopIteration:
             break
         except csv.Error as exc:
-            errors.append(RowError(reader.line_num, f"Die Zeile ist kein gültiges CSV ({exc})."))
+            errors.append(
+                RowError(
+                    reader.line_num,
+                    _("Die Zeile ist kein gültiges CSV (%(error)s).") % {"error": exc},
+                )
+            )
             break
         line = reader.line_num
         if not any(cell.strip() for cell in raw):
             continue
         if len(raw) != len(columns):
             errors.append(
-                RowError(line, f"{len(raw)} statt {len(columns)} Spalten (Trennzeichen „;“).")
+                RowError(
+                    line,
+                    _("%(found)d statt %(expected)d Spalten (Trennzeichen „;“).")
+                    % {"found": len(raw), "expected": len(columns)},
+                )
             )
             continue
         values = {col: " ".join(cell.split()) for col, cell in zip(columns, raw, strict=True)}
@@ -241,17 +264,22 @@ def customers_parse(data: bytes) -> tuple[list[ImportRow], list[RowError]]:
                 errors.append(
                     RowError(
                         line,
-                        f"Veranstaltung {row.event_number} hat in Zeile {seen.line} einen "
-                        "anderen Titel oder andere Termine.",
+                        _(
+                            "Veranstaltung %(number)s hat in Zeile %(line)d einen anderen "
+                            "Titel oder andere Termine."
+                        )
+                        % {"number": row.event_number, "line": seen.line},
                     )
                 )
                 continue
         rows.append(row)
         if len(rows) > MAX_ROWS:
-            errors.append(RowError(line, f"Mehr als {MAX_ROWS} Zeilen; bitte teilen."))
+            errors.append(
+                RowError(line, _("Mehr als %(max)d Zeilen; bitte teilen.") % {"max": MAX_ROWS})
+            )
             break
     if not rows and not errors:
-        errors.append(RowError(0, "Die Datei enthält keine Datenzeilen."))
+        errors.append(RowError(0, _("Die Datei enthält keine Datenzeilen.")))
     return rows, errors
 
 
@@ -269,8 +297,15 @@ def _events_check(rows: list[ImportRow]) -> tuple[dict[str, Event], list[RowErro
             errors.append(
                 RowError(
                     row.line,
-                    f"Veranstaltung {event.number} ist schon mit den Terminen "
-                    f"{event.first_day:%d.%m.%Y}–{event.last_day:%d.%m.%Y} gespeichert.",
+                    _(
+                        "Veranstaltung %(number)s ist schon mit den Terminen "
+                        "%(first)s–%(last)s gespeichert."
+                    )
+                    % {
+                        "number": event.number,
+                        "first": f"{event.first_day:%d.%m.%Y}",
+                        "last": f"{event.last_day:%d.%m.%Y}",
+                    },
                 )
             )
     unknown_without_title = [
@@ -278,7 +313,11 @@ def _events_check(rows: list[ImportRow]) -> tuple[dict[str, Event], list[RowErro
     ]
     for row in unknown_without_title:
         errors.append(
-            RowError(row.line, f"Veranstaltung {row.event_number} ist unbekannt: Titel fehlt.")
+            RowError(
+                row.line,
+                _("Veranstaltung %(number)s ist unbekannt: Titel fehlt.")
+                % {"number": row.event_number},
+            )
         )
     return existing, errors
 

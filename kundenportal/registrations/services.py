@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.deletion import Collector
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kundenportal.accounts.models import Person
 from kundenportal.accounts.services import person_create
@@ -276,13 +277,14 @@ def registration_submit(
     if existing is not None:
         return SubmitResult(registration=existing, created=False)
     if not participants:
-        raise RegistrationError("Bitte geben Sie mindestens eine Person an.")
+        raise RegistrationError(_("Bitte geben Sie mindestens eine Person an."))
     if len(participants) > MAX_PARTICIPANTS:
         raise RegistrationError(
-            f"Bitte melden Sie höchstens {MAX_PARTICIPANTS} Personen auf einmal an."
+            _("Bitte melden Sie höchstens %(max)d Personen auf einmal an.")
+            % {"max": MAX_PARTICIPANTS}
         )
     if not consent:
-        raise RegistrationError("Bitte stimmen Sie den AGB und der Datenschutzerklärung zu.")
+        raise RegistrationError(_("Bitte stimmen Sie den AGB und der Datenschutzerklärung zu."))
 
     # The event row lock orders all registrations of one event: seats are given in order.
     event = Event.objects.select_for_update().get(pk=event.pk)
@@ -291,7 +293,9 @@ def registration_submit(
     if existing is not None:
         return SubmitResult(registration=existing, created=False)
     if not registration_is_open(event):
-        raise RegistrationClosed("Eine Anmeldung ist für diese Veranstaltung nicht mehr möglich.")
+        raise RegistrationClosed(
+            _("Eine Anmeldung ist für diese Veranstaltung nicht mehr möglich.")
+        )
 
     company = _company_for(address, actor=actor)
     remarks = (remarks or "").strip()
@@ -322,7 +326,7 @@ def registration_submit(
     ]
     persons = [r.person for r in resolved]
     if len({p.pk for p in persons}) != len(persons):
-        raise AlreadyRegistered("Eine Person ist in dieser Anmeldung mehrfach angegeben.")
+        raise AlreadyRegistered(_("Eine Person ist in dieser Anmeldung mehrfach angegeben."))
     already = list(
         Participation.objects.filter(event=event, person__in=persons)
         .exclude(status=Participation.Status.CANCELLED)
@@ -331,8 +335,11 @@ def registration_submit(
     if already:
         names = ", ".join(sorted(p.person.get_full_name() for p in already))
         raise AlreadyRegistered(
-            f"Bereits für diese Veranstaltung angemeldet: {names}. "
-            "Bitte entfernen Sie diese Person aus der Anmeldung."
+            _(
+                "Bereits für diese Veranstaltung angemeldet: %(names)s. "
+                "Bitte entfernen Sie diese Person aus der Anmeldung."
+            )
+            % {"names": names}
         )
 
     free = max(event.capacity - event_taken_seats(event), 0)
@@ -444,23 +451,25 @@ def participation_reassign(
     )
     target = Person.objects.filter(username=(username or "").strip().lower()).first()
     if target is None:
-        raise ValidationError("Ein Konto mit diesem Benutzernamen gibt es nicht.")
+        raise ValidationError(_("Ein Konto mit diesem Benutzernamen gibt es nicht."))
     if target.is_staff or not target.is_active:
-        raise ValidationError("Diesem Konto kann keine Teilnahme zugeordnet werden.")
+        raise ValidationError(_("Diesem Konto kann keine Teilnahme zugeordnet werden."))
     old = participation.person
     if target.pk == old.pk:
-        raise ValidationError("Die Teilnahme gehört bereits zu diesem Konto.")
+        raise ValidationError(_("Die Teilnahme gehört bereits zu diesem Konto."))
     if participation.confirmation_sent_at is not None:
         raise ValidationError(
-            "Die Zugangsdaten für diese Teilnahme wurden bereits versandt; bitte führen Sie "
-            "die Konten stattdessen zusammen."
+            _(
+                "Die Zugangsdaten für diese Teilnahme wurden bereits versandt; bitte führen Sie "
+                "die Konten stattdessen zusammen."
+            )
         )
     if (
         Participation.objects.filter(event=participation.event, person=target)
         .exclude(status=Participation.Status.CANCELLED)
         .exists()
     ):
-        raise ValidationError("Dieses Konto ist für die Veranstaltung bereits angemeldet.")
+        raise ValidationError(_("Dieses Konto ist für die Veranstaltung bereits angemeldet."))
 
     participation.person = target
     participation.save(update_fields=["person", "updated_at"])
@@ -488,9 +497,9 @@ def participation_promote(*, participation: Participation, actor: Any) -> Partic
     event = Event.objects.select_for_update().get(pk=participation.event_id)
     participation = Participation.objects.select_for_update().get(pk=participation.pk)
     if participation.status != Participation.Status.WAITLISTED:
-        raise ValidationError("Diese Teilnahme steht nicht auf der Warteliste.")
+        raise ValidationError(_("Diese Teilnahme steht nicht auf der Warteliste."))
     if event_taken_seats(event) >= event.capacity:
-        raise ValidationError(f"Für {event.number} ist kein Platz frei.")
+        raise ValidationError(_("Für %(number)s ist kein Platz frei.") % {"number": event.number})
     participation.status = Participation.Status.REGISTERED
     participation.save(update_fields=["status", "updated_at"])
     audit_log(
@@ -509,7 +518,7 @@ def participation_cancel(*, participation: Participation, actor: Any) -> Partici
     if participation.status == Participation.Status.CANCELLED:
         return participation
     if participation.status == Participation.Status.ATTENDED:
-        raise ValidationError("Eine besuchte Veranstaltung kann nicht storniert werden.")
+        raise ValidationError(_("Eine besuchte Veranstaltung kann nicht storniert werden."))
     previous = participation.status
     participation.status = Participation.Status.CANCELLED
     participation.save(update_fields=["status", "updated_at"])

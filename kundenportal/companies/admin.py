@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from kundenportal.core.text import match_key
 
@@ -78,7 +79,9 @@ class AddressChangeAdmin(admin.ModelAdmin):
                 self.message_user(request, " ".join(exc.messages), messages.WARNING)
             else:
                 done += 1
-        self.message_user(request, f"{done} Adressänderung(en) {verb}.")
+        self.message_user(
+            request, _("%(count)d Adressänderung(en) %(verb)s.") % {"count": done, "verb": verb}
+        )
 
     @admin.action(description="Übernehmen (Adresse bei Person und Firma ändern)")
     def approve(self, request, queryset):

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from .customer_import import customers_import
 from .models import Participation, Registration
@@ -136,7 +137,9 @@ class RegistrationAdmin(admin.ModelAdmin):
         for registration in queryset.filter(review=Registration.Review.PENDING):
             registration_review_complete(registration=registration, actor=request.user)
             done += 1
-        self.message_user(request, f"Prüfung bei {done} Anmeldung(en) abgeschlossen.")
+        self.message_user(
+            request, _("Prüfung bei %(count)d Anmeldung(en) abgeschlossen.") % {"count": done}
+        )
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
@@ -169,12 +172,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             report = customers_import(data=form.cleaned_data["file"].read(), actor=request.user)
             if report.imported:
-                messages.success(
-                    request,
-                    f"{len(report.rows)} Zeilen importiert: {report.accounts_created} Konten "
-                    f"neu angelegt, {report.accounts_matched} vorhandenen Konten zugeordnet, "
-                    f"{report.participations_created} Teilnahmen angelegt.",
-                )
+                messages.success(request, report.summary)
             else:
                 messages.error(request, "Die Datei enthält Fehler. Es wurde nichts importiert.")
         context = {
@@ -244,7 +242,9 @@ class ParticipationAdmin(admin.ModelAdmin):
             queryset.filter(status=Participation.Status.WAITLISTED).order_by("created_at", "id"),
             participation_promote,
         )
-        self.message_user(request, f"{moved} Teilnahme(n) von der Warteliste nachgerückt.")
+        self.message_user(
+            request, _("%(count)d Teilnahme(n) von der Warteliste nachgerückt.") % {"count": moved}
+        )
 
     @admin.action(description="Stornieren (Platz wird frei)")
     def cancel(self, request, queryset):
@@ -254,8 +254,14 @@ class ParticipationAdmin(admin.ModelAdmin):
         waiting = Participation.objects.filter(
             event__in=queryset.values("event"), status=Participation.Status.WAITLISTED
         ).count()
-        note = f" {waiting} Person(en) stehen auf der Warteliste." if waiting else ""
-        self.message_user(request, f"{cancelled} Teilnahme(n) storniert.{note}")
+        note = (
+            " " + _("%(count)d Person(en) stehen auf der Warteliste.") % {"count": waiting}
+            if waiting
+            else ""
+        )
+        self.message_user(
+            request, _("%(count)d Teilnahme(n) storniert.") % {"count": cancelled} + note
+        )
 
     def get_urls(self):
         return [
@@ -292,7 +298,9 @@ class ParticipationAdmin(admin.ModelAdmin):
                 )
                 messages.success(
                     request,
-                    f"Die Teilnahme gehört jetzt zum Konto {participation.person.username}.{note}",
+                    _("Die Teilnahme gehört jetzt zum Konto %(username)s.")
+                    % {"username": participation.person.username}
+                    + note,
                 )
                 return redirect(
                     "admin:registrations_registration_change", participation.registration_id

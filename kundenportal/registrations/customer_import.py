@@ -105,6 +105,20 @@ class ImportReport:
     def participations_created(self) -> int:
         return sum(r.participation == "angelegt" for r in self.rows)
 
+    @property
+    def summary(self) -> str:
+        return _(
+            "%(rows)d Zeilen importiert: %(created)d Konten neu angelegt, %(matched)d "
+            "vorhandenen Konten zugeordnet, %(participations)d Teilnahmen und %(events)d "
+            "Veranstaltungen angelegt."
+        ) % {
+            "rows": len(self.rows),
+            "created": self.accounts_created,
+            "matched": self.accounts_matched,
+            "participations": self.participations_created,
+            "events": self.events_created,
+        }
+
 
 def _date(value: str, label: str) -> dt.date:
     try:

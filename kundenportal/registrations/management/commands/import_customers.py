@@ -40,11 +40,4 @@ class Command(BaseCommand):
                     f"Zeile {row.line}: {row.name} → {row.username} "
                     f"({row.account_label}{participation})"
                 )
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{len(report.rows)} Zeilen importiert: {report.accounts_created} Konten neu "
-                f"angelegt, {report.accounts_matched} vorhandenen Konten zugeordnet, "
-                f"{report.participations_created} Teilnahmen angelegt, "
-                f"{report.events_created} Veranstaltungen angelegt."
-            )
-        )
+        self.stdout.write(self.style.SUCCESS(report.summary))

@@ -292,9 +292,13 @@ class ParticipationAdmin(admin.ModelAdmin):
                 form.add_error("username", exc)
             else:
                 note = (
-                    " Das bei der Anmeldung neu angelegte Konto wurde gelöscht."
+                    " " + _("Das bei der Anmeldung neu angelegte Konto wurde gelöscht.")
                     if deleted
-                    else " Das bei der Anmeldung angelegte Konto bleibt bestehen (es enthält weitere Daten)."
+                    else " "
+                    + _(
+                        "Das bei der Anmeldung angelegte Konto bleibt bestehen "
+                        "(es enthält weitere Daten)."
+                    )
                 )
                 messages.success(
                     request,

@@ -170,7 +170,11 @@ class RegistrationAdmin(admin.ModelAdmin):
         report = None
         form = CustomerImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            report = customers_import(data=form.cleaned_data["file"].read(), actor=request.user)
+            report = customers_import(
+                data=form.cleaned_data["file"].read(),
+                actor=request.user,
+                dry_run=form.cleaned_data["dry_run"],
+            )
             if report.imported:
                 messages.success(request, report.summary)
             else:
@@ -192,6 +196,9 @@ class CustomerImportForm(forms.Form):
             "UTF-8, Trennzeichen „;“, Kopfzeile vorname;nachname;email;firma;strasse;plz;ort, "
             "optional ;veranstaltungsnummer;titel;erster_tag;letzter_tag (TT.MM.JJJJ)."
         ),
+    )
+    dry_run = forms.BooleanField(
+        label="Nur prüfen (Probelauf, nichts speichern)", required=False, initial=True
     )
 
 

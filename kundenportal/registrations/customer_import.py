@@ -88,6 +88,7 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     rows: list[RowResult] = field(default_factory=list)
     events_created: int = 0
+    dry_run: bool = False
 
     @property
     def imported(self) -> bool:
@@ -107,6 +108,15 @@ class ImportReport:
 
     @property
     def summary(self) -> str:
+        if self.dry_run:
+            return _(
+                "Probelauf, nichts gespeichert: %(rows)d Zeilen geprüft, %(created)d Konten "
+                "würden neu angelegt, %(matched)d vorhandenen Konten zugeordnet."
+            ) % {
+                "rows": len(self.rows),
+                "created": self.accounts_created,
+                "matched": self.accounts_matched,
+            }
         return _(
             "%(rows)d Zeilen importiert: %(created)d Konten neu angelegt, %(matched)d "
             "vorhandenen Konten zugeordnet, %(participations)d Teilnahmen und %(events)d "
@@ -336,15 +346,26 @@ def _events_check(rows: list[ImportRow]) -> tuple[dict[str, Event], list[RowErro
     return existing, errors
 
 
-def customers_import(*, data: bytes, actor: Any | None = None) -> ImportReport:
-    """Check the whole file, then import it in one transaction, or nothing at all."""
+def customers_import(
+    *, data: bytes, actor: Any | None = None, dry_run: bool = False
+) -> ImportReport:
+    """Check the whole file, then import it in one transaction, or nothing at all.
+
+    With ``dry_run`` the import runs completely and is then rolled back: the report shows
+    exactly what would be created and matched, and nothing is stored.
+    """
     rows, errors = customers_parse(data)
     if errors:
         return ImportReport(errors=errors)
     events, errors = _events_check(rows)
     if errors:
         return ImportReport(errors=errors)
-    return _import(rows, events, actor=actor)
+    with transaction.atomic():
+        report = _import(rows, events, actor=actor)
+        if dry_run:
+            transaction.set_rollback(True)
+            report.dry_run = True
+    return report
 
 
 def _persons_preload(rows: list[ImportRow]) -> dict[str, list[Person]]:

@@ -122,8 +122,13 @@ def test_import_upload_in_admin(admin_client):
         "kunden.csv",
         "\ufeffvorname;nachname;email;firma;strasse;plz;ort\nJürgen;Größe;;Stadtwerke;;;\n".encode(),
     )
+    page = admin_client.post(url, {"file": good, "dry_run": "on"}).content.decode()
+    assert "Probelauf – nichts gespeichert" in page and "juergen.groesse" in page
+    assert not Person.objects.filter(username="juergen.groesse").exists()
+    good.seek(0)
     page = admin_client.post(url, {"file": good}).content.decode()
     assert "juergen.groesse" in page and "neu angelegt" in page
+    assert Person.objects.filter(username="juergen.groesse").exists()
     bad = SimpleUploadedFile(
         "kunden.csv", b"vorname;nachname;email;firma;strasse;plz;ort\nMax;;;;;;\nA;B;;;;;\n"
     )

@@ -179,3 +179,27 @@ def test_realistic_file_of_5000_rows():
     assert Event.objects.count() == 40
     # Generous bound for slow CI machines; typical runs are far below (see bench/README.md).
     assert elapsed < 60
+
+
+def test_dry_run_reports_everything_and_stores_nothing(tmp_path, capsys):
+    data = csv_bytes(
+        HEADER_EVENTS,
+        "Max;Mustermann;;Firma;;;;W-1;Titel;01.03.2024;01.03.2024",
+        "Max;Mustermann;;Andere Firma;;;;W-1;Titel;01.03.2024;01.03.2024",
+    )
+    report = customers_import(data=data, dry_run=True)
+    assert report.imported and report.dry_run
+    assert [r.username for r in report.rows] == ["max.mustermann", "max.mustermann1"]
+    assert "Probelauf, nichts gespeichert" in report.summary
+    assert not Person.objects.exists() and not Event.objects.exists()
+    assert not AuditEntry.objects.exists()
+    # The real run afterwards issues the same names (the dry run used none up).
+    assert [r.username for r in customers_import(data=data).rows] == [
+        "max.mustermann",
+        "max.mustermann1",
+    ]
+    file = tmp_path / "k.csv"
+    file.write_bytes(csv_bytes(HEADER, "Erika;Musterfrau;;;;;"))
+    call_command("import_customers", str(file), "--dry-run")
+    assert "Probelauf" in capsys.readouterr().out
+    assert not Person.objects.filter(last_name="Musterfrau").exists()

@@ -18,15 +18,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help="CSV-Datei")
         parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="nur prüfen: alles durchrechnen, nichts speichern",
+        )
+        parser.add_argument(
             "--quiet-rows", action="store_true", help="nur die Summen, nicht jede Zeile ausgeben"
         )
 
-    def handle(self, *args, file: Path, quiet_rows: bool = False, **options):
+    def handle(self, *args, file: Path, quiet_rows: bool = False, dry_run: bool = False, **options):
         try:
             data = file.read_bytes()
         except OSError as exc:
             raise CommandError(f"Datei nicht lesbar: {exc}") from exc
-        report = customers_import(data=data)
+        report = customers_import(data=data, dry_run=dry_run)
         if report.errors:
             for error in report.errors:
                 self.stderr.write(str(error))

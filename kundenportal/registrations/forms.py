@@ -125,7 +125,10 @@ class AddressForm(forms.Form):
     phone = forms.CharField(label=_("Telefon"), max_length=50, required=False)
 
     def clean_company_name(self):
-        return _text(self.cleaned_data["company_name"])
+        name = _text(self.cleaned_data["company_name"])
+        if name and not match_key(name):
+            raise ValidationError(_("Bitte geben Sie den Namen der Firma an."))
+        return name
 
     def clean_street(self):
         return _text(self.cleaned_data["street"])

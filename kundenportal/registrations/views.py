@@ -6,6 +6,7 @@ all entries without JavaScript and nothing the later steps rely on travels in hi
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -224,6 +225,9 @@ def finish(request, number: str):
                 )
             except RegistrationError as exc:
                 error = exc.message
+            except ValidationError as exc:
+                # The steps validate everything; this is the last line, never a server error.
+                error = " ".join(exc.messages)
             else:
                 request.session[_done_key(event)] = result.registration.pk
                 request.session.pop(_key(event), None)

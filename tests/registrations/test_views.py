@@ -307,3 +307,10 @@ def test_unvalidated_entries_kept_in_session_are_bounded(client):
     client.post(url(event, "teilnehmer"), data)
     state = client.session[f"kp_registration:{event.number}"]
     assert len(state["participants"][0]["first_name"]) == 500
+
+
+def test_company_name_without_letters_is_refused(client):
+    event = EventFactory()
+    client.post(url(event, "teilnehmer"), participants_data([person("Max", "Mustermann")]))
+    response = client.post(url(event, "adresse"), {**ADDRESS, "company_name": "😀 ---"})
+    assert "Bitte geben Sie den Namen der Firma an." in response.content.decode()

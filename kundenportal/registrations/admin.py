@@ -7,8 +7,11 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from kundenportal.accounts.models import Person
 
 from .customer_import import customers_import
 from .models import Participation, Registration
@@ -24,9 +27,24 @@ class ParticipationInline(admin.TabularInline):
     model = Participation
     extra = 0
     can_delete = False
-    fields = ["person_link", "username", "status", "email", "confirmation_sent_at", "reassign"]
+    fields = [
+        "person_link",
+        "username",
+        "status",
+        "email",
+        "confirmation_sent_at",
+        "namesakes",
+        "reassign",
+    ]
     # Status changes go through the actions (waiting list, cancellation): seats and audit.
-    readonly_fields = ["person_link", "username", "status", "confirmation_sent_at", "reassign"]
+    readonly_fields = [
+        "person_link",
+        "username",
+        "status",
+        "confirmation_sent_at",
+        "namesakes",
+        "reassign",
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("person")
@@ -42,6 +60,24 @@ class ParticipationInline(admin.TabularInline):
     @admin.display(description="Benutzername")
     def username(self, obj):
         return obj.person.username
+
+    @admin.display(description="Gleichnamige Konten")
+    def namesakes(self, obj):
+        """Accounts with the same normalised name: the candidates in a company change."""
+        others = (
+            Person.objects.filter(name_key=obj.person.name_key, is_staff=False)
+            .exclude(pk=obj.person_id)
+            .select_related("company")
+            .order_by("id")[:5]
+        )
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                "{} ({})",
+                ((p.username, p.company.name if p.company else "privat") for p in others),
+            )
+            or "–"
+        )
 
     @admin.display(description="Konto")
     def reassign(self, obj):

@@ -72,6 +72,8 @@ def test_reassign_page_attaches_participation_to_old_account(admin_client):
         f"/verwaltung/registrations/registration/{registration.pk}/change/"
     )
     assert "Einem bestehenden Konto zuordnen" in change_page.content.decode()
+    # The old account is offered as a namesake beside the participant.
+    assert f"max.mustermann ({old.company.name})" in change_page.content.decode()
     url = f"/verwaltung/registrations/participation/{participation.pk}/zuordnen/"
     page = admin_client.get(url).content.decode()
     assert "Firmenwechsel, bisheriger Benutzername max.mustermann" in page

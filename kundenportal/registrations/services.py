@@ -250,6 +250,9 @@ def _receipt_context(registration: Registration, participations: list[Participat
             for p in participations
         ],
         "company_name": registration.company_name,
+        "waitlisted_count": sum(
+            p.status == Participation.Status.WAITLISTED for p in participations
+        ),
         "review_pending": registration.review == Registration.Review.PENDING,
         "remarks": registration.remarks,
     }

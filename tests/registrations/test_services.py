@@ -217,8 +217,10 @@ def test_seats_in_order_then_waiting_list():
         result.registration.participations.order_by("id").values_list("status", flat=True)
     )
     assert statuses == ["registered", "registered", "waitlisted"]
-    body = mail_render(OutboxMail.objects.get()).body
-    assert "C Drei (Warteliste)" in body
+    message = mail_render(OutboxMail.objects.get())
+    assert "C Drei (Warteliste)" in message.body
+    assert message.body.count("benachrichtigen wir, sobald ein Platz frei wird") == 1
+    assert "benachrichtigen wir, sobald ein Platz frei wird" in message.alternatives[0][0]
 
 
 def test_promote_from_waiting_list_after_cancellation():

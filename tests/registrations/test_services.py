@@ -210,13 +210,13 @@ def test_event_that_begins_today_is_closed():
 
 
 def test_seats_in_order_then_waiting_list():
-    event = EventFactory(capacity=3)
+    event = EventFactory(capacity=2)
     ParticipationFactory(event=event, registration__event=event)
     result = submit(event, [("A", "Eins"), ("B", "Zwei"), ("C", "Drei")])
     statuses = list(
         result.registration.participations.order_by("id").values_list("status", flat=True)
     )
-    assert statuses == ["registered", "registered", "waitlisted"]
+    assert statuses == ["registered", "waitlisted", "waitlisted"]
     message = mail_render(OutboxMail.objects.get())
     assert "C Drei (Warteliste)" in message.body
     assert message.body.count("benachrichtigen wir, sobald ein Platz frei wird") == 1

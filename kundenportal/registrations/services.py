@@ -230,17 +230,20 @@ def person_resolve(
     return ResolvedPerson(person=existing, created=False, address_change=change)
 
 
+def _event_context(event: Event) -> dict:
+    return {
+        "number": event.number,
+        "title": event.title,
+        "first_day": event.first_day.strftime("%d.%m.%Y"),
+        "last_day": event.last_day.strftime("%d.%m.%Y"),
+        "place": "Online" if event.is_online else event.place,
+    }
+
+
 def _receipt_context(registration: Registration, participations: list[Participation]) -> dict:
-    event = registration.event
     return {
         "registration_id": registration.pk,
-        "event": {
-            "number": event.number,
-            "title": event.title,
-            "first_day": event.first_day.strftime("%d.%m.%Y"),
-            "last_day": event.last_day.strftime("%d.%m.%Y"),
-            "place": "Online" if event.is_online else event.place,
-        },
+        "event": _event_context(registration.event),
         # Names and seat status only: the receipt carries no credentials.
         "participants": [
             {
@@ -448,7 +451,7 @@ def participation_reassign(
     credentials. Returns ``(participation, old_account_deleted)``.
     """
     participation = (
-        Participation.objects.select_for_update()
+        Participation.objects.select_for_update(of=("self",))
         .select_related("person", "registration", "event")
         .get(pk=participation.pk)
     )
@@ -498,13 +501,28 @@ def participation_reassign(
 def participation_promote(*, participation: Participation, actor: Any) -> Participation:
     """Move a participant up from the waiting list when a seat is free."""
     event = Event.objects.select_for_update().get(pk=participation.event_id)
-    participation = Participation.objects.select_for_update().get(pk=participation.pk)
+    participation = (
+        Participation.objects.select_for_update(of=("self",))
+        .select_related("registration", "person")
+        .get(pk=participation.pk)
+    )
     if participation.status != Participation.Status.WAITLISTED:
         raise ValidationError(_("Diese Teilnahme steht nicht auf der Warteliste."))
     if event_taken_seats(event) >= event.capacity:
         raise ValidationError(_("Für %(number)s ist kein Platz frei.") % {"number": event.number})
     participation.status = Participation.Status.REGISTERED
     participation.save(update_fields=["status", "updated_at"])
+    registration = participation.registration
+    mail_enqueue(
+        template="waitlist_promoted",
+        to=[registration.correspondence_email, participation.email],
+        context={
+            "registration_id": registration.pk,
+            "name": participation.person.get_full_name(),
+            "event": _event_context(event),
+        },
+        dedupe_key=f"waitlist_promoted:{participation.pk}",
+    )
     audit_log(
         actor=actor,
         action="participation.promote",

@@ -238,6 +238,11 @@ def test_promote_from_waiting_list_after_cancellation():
     waiting.refresh_from_db()
     assert waiting.status == Participation.Status.REGISTERED
     assert AuditEntry.objects.filter(action="participation.promote").count() == 1
+    mail = OutboxMail.objects.get(template="waitlist_promoted")
+    assert mail.to == ["hr@example.org"]
+    message = mail_render(mail)
+    assert "Platz frei: B Zwei" in message.subject
+    assert "Durchführungsbestätigung" in message.body
     assert AuditEntry.objects.filter(action="participation.cancel").count() == 1
 
 

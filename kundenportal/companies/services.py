@@ -70,6 +70,8 @@ def company_resolve(
     key = match_key(name)
     if not key:
         raise ValidationError({"name": _("Bitte geben Sie einen Firmennamen an.")})
+    if len(key) > Company._meta.get_field("name_key").max_length:
+        raise ValidationError({"name": _("Der Firmenname ist zu lang.")})
     # Two registrations naming the same new company at once must not create it twice.
     advisory_lock(key=f"company:{key}")
     company = Company.objects.filter(name_key=key).order_by("id").first()

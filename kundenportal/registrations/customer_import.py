@@ -31,7 +31,7 @@ from kundenportal.companies.services import company_resolve
 from kundenportal.core.text import match_key
 from kundenportal.events.models import Event
 
-from .forms import clean_person_name
+from .forms import MAX_COMPANY_KEY_LENGTH, clean_person_name
 from .models import Participation, Registration
 from .services import AddressData, ParticipantData, person_match, person_reuse
 
@@ -183,6 +183,8 @@ def _validate_row(values: dict[str, str], line: int, today: dt.date) -> ImportRo
     )
     if values["firma"] and not match_key(values["firma"]):
         errors.append(_("Die Firma enthält keine Buchstaben oder Ziffern."))
+    elif len(match_key(values["firma"])) > MAX_COMPANY_KEY_LENGTH:
+        errors.append(_("Der Firmenname ist zu lang."))
     event_values = [values.get(key, "") for key in EVENT_COLUMNS]
     if any(event_values):
         number, title, first, last = event_values

@@ -10,6 +10,11 @@ from kundenportal.core.text import match_key
 
 from .services import MAX_PARTICIPANTS
 
+# Person.name_key holds "vorname nachname" normalised (310 characters).
+MAX_NAME_KEY_LENGTH = 150
+# Company.name_key holds the normalised company name (200 characters).
+MAX_COMPANY_KEY_LENGTH = 200
+
 # Letters of any script, combining marks, and the separators names really contain.
 _NAME_EXTRA = set(" -'’.")
 
@@ -24,6 +29,10 @@ def clean_person_name(value: str) -> str:
         raise ValidationError(_("Bitte geben Sie den Namen an."), code="required")
     if not any(ch.isalpha() for ch in value):
         raise ValidationError(_("Ein Name muss Buchstaben enthalten."), code="no_letters")
+    # Transliteration can make a name much longer (中 → "Zhong"); the normalised name is what
+    # is stored for matching, and it has to fit.
+    if len(match_key(value)) > MAX_NAME_KEY_LENGTH:
+        raise ValidationError(_("Der Name ist zu lang."), code="too_long")
     for ch in value:
         if not (ch.isalpha() or ch in _NAME_EXTRA or unicodedata.category(ch).startswith("M")):
             raise ValidationError(
@@ -128,6 +137,8 @@ class AddressForm(forms.Form):
         name = _text(self.cleaned_data["company_name"])
         if name and not match_key(name):
             raise ValidationError(_("Bitte geben Sie den Namen der Firma an."))
+        if len(match_key(name)) > MAX_COMPANY_KEY_LENGTH:
+            raise ValidationError(_("Der Firmenname ist zu lang."))
         return name
 
     def clean_street(self):

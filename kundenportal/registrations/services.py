@@ -200,6 +200,8 @@ def person_resolve(
     remark).
     """
     key = match_key(f"{participant.first_name} {participant.last_name}")
+    if len(key) > Person._meta.get_field("name_key").max_length:
+        raise ValidationError(_("Der Name ist zu lang."))
     fields = address.fields()
     # Two registrations of the same new person at once must not create two accounts.
     advisory_lock(key=f"person:{key}:{company.pk if company else 'private'}")

@@ -93,6 +93,8 @@ def test_import_matches_existing_accounts_by_the_registration_rules():
         ("Max;Mustermann;;Firma;;;;X-1;;01.03.2024;01.03.2024", "Titel fehlt"),
         ("Max;Mustermann;;Firma", "4 statt 11 Spalten"),
         ("M" * 300 + ";Mustermann;;Firma;;;;;;;", "länger als 150 Zeichen"),
+        ("中" * 150 + ";Mustermann;;Firma;;;;;;;", "Der Name ist zu lang."),
+        ("Max;Mustermann;;" + "中" * 60 + ";;;;;;;", "Der Firmenname ist zu lang."),
     ],
 )
 def test_a_bad_row_is_reported_with_line_and_nothing_is_imported(line, reason):

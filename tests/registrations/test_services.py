@@ -368,3 +368,9 @@ def test_receipt_plain_text_and_subject_are_not_html_escaped():
     assert "&amp;" not in message.body and "&#x27;" not in message.body
     html = message.alternatives[0][0]
     assert "Abwasser &amp; Kanal &lt;Grundkurs&gt;" in html
+
+
+def test_names_that_transliterate_too_long_are_refused_cleanly():
+    with pytest.raises(ValidationError, match="zu lang"):
+        submit(EventFactory(), [("中" * 150, "国" * 150)])
+    assert not Person.objects.exists() and not Registration.objects.exists()

@@ -137,6 +137,7 @@ def test_back_and_forward_keep_every_entry(client):
         (person("😀😀", "Mustermann"), "Ein Name muss Buchstaben enthalten."),
         (person("Max", "Muster😀mann"), "nicht erlaubt"),
         (person("M" * 300, "Mustermann"), "höchstens 150 Zeichen"),
+        (person("中" * 150, "国" * 150), "Der Name ist zu lang."),
         (person("Max", "Mustermann", email="max@"), "gültige E-Mail-Adresse"),
     ],
 )

@@ -11,7 +11,9 @@ from tests.factories import EventFactory
 anything = st.text(max_size=200)
 # Mostly plausible input, so that many examples reach the last step and the database.
 letters = st.text(alphabet=st.characters(categories=["L", "M"]), min_size=1, max_size=160)
-name = st.one_of(letters, letters.map(lambda v: f" {v} -{v}'"), anything)
+# Scripts whose transliteration is much longer than the name (中 → "Zhong").
+cjk = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), max_size=150)
+name = st.one_of(letters, letters.map(lambda v: f" {v} -{v}'"), cjk, anything)
 
 
 @given(

@@ -15,6 +15,7 @@ from kundenportal.accounts.models import Person
 
 from .customer_import import customers_import
 from .models import Participation, Registration
+from .selectors import registrations_pending_review_count
 from .services import (
     participation_cancel,
     participation_promote,
@@ -180,9 +181,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),
-            "pending_review_count": Registration.objects.filter(
-                review=Registration.Review.PENDING
-            ).count(),
+            "pending_review_count": registrations_pending_review_count(),
         }
         return super().changelist_view(request, extra_context=extra_context)
 

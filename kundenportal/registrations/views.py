@@ -18,7 +18,8 @@ from kundenportal.events.models import Event
 from kundenportal.events.selectors import event_public_get
 
 from .forms import AddressForm, ContactForm, FinishForm, ParticipantFormSet
-from .models import Participation, Registration
+from .models import Participation
+from .selectors import registration_submitted_get
 from .services import (
     MAX_PARTICIPANTS,
     AddressData,
@@ -263,14 +264,7 @@ def _salutation(value: str | None) -> str:
 @never_cache
 def thanks(request, number: str):
     event = _load_event(request, number)
-    pk = request.session.get(_done_key(event))
-    registration = (
-        Registration.objects.filter(pk=pk, event=event)
-        .prefetch_related("participations__person")
-        .first()
-        if pk
-        else None
-    )
+    registration = registration_submitted_get(pk=request.session.get(_done_key(event)), event=event)
     if registration is None:
         return redirect("events:detail", number=event.number)
     waitlisted = any(

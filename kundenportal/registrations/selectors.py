@@ -1,8 +1,19 @@
 """Reads of registrations (the writes are in services.py)."""
 
+from django.utils import timezone
+
 from kundenportal.events.models import Event
 
-from .models import Registration
+from .models import Participation, Registration
+
+
+def registration_is_open(event: Event) -> bool:
+    """Bookable status and not yet begun: the form and the service ask the same question."""
+    return event.is_bookable_status and event.first_day > timezone.localdate()
+
+
+def event_taken_seats(event: Event) -> int:
+    return Participation.objects.filter(event=event, status__in=Participation.SEAT_STATUSES).count()
 
 
 def registration_submitted_get(*, pk: int | None, event: Event) -> Registration | None:

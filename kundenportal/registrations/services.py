@@ -32,6 +32,7 @@ from kundenportal.events.models import Event
 from kundenportal.notifications.services import mail_enqueue
 
 from .models import Participation, Registration
+from .selectors import event_taken_seats, registration_is_open
 
 MAX_PARTICIPANTS = 20
 
@@ -101,15 +102,6 @@ class SubmitResult:
     registration: Registration
     created: bool
     resolved: list[ResolvedPerson] = field(default_factory=list)
-
-
-def registration_is_open(event: Event) -> bool:
-    """Bookable status and not yet begun."""
-    return event.is_bookable_status and event.first_day > timezone.localdate()
-
-
-def event_taken_seats(event: Event) -> int:
-    return Participation.objects.filter(event=event, status__in=Participation.SEAT_STATUSES).count()
 
 
 def _company_for(address: AddressData, *, actor: Any) -> Company | None:

@@ -19,13 +19,12 @@ from kundenportal.events.selectors import event_public_get
 
 from .forms import AddressForm, ContactForm, FinishForm, ParticipantFormSet
 from .models import Participation
-from .selectors import registration_submitted_get
+from .selectors import registration_is_open, registration_submitted_get
 from .services import (
     MAX_PARTICIPANTS,
     AddressData,
     ParticipantData,
     RegistrationError,
-    registration_is_open,
     registration_submit,
 )
 

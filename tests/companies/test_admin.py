@@ -41,10 +41,10 @@ def test_approve_from_review_page(admin_client):
 
 
 def test_reject_action_and_pending_count(admin_client, django_assert_max_num_queries):
-    changes = [make_change() for _ in range(3)]
+    changes = [make_change() for _ in range(25)]
     with django_assert_max_num_queries(10):
         page = admin_client.get("/verwaltung/companies/addresschange/").content.decode()
-    assert "3 Adressänderungen warten auf Prüfung" in page
+    assert "25 Adressänderungen warten auf Prüfung" in page
     admin_client.post(
         "/verwaltung/companies/addresschange/",
         {"action": "reject", "_selected_action": [changes[0].pk]},
@@ -53,7 +53,9 @@ def test_reject_action_and_pending_count(admin_client, django_assert_max_num_que
     assert changes[0].status == AddressChange.Status.REJECTED
 
 
-def test_company_changelist_links_the_import(admin_client):
-    CompanyFactory()
-    page = admin_client.get("/verwaltung/companies/company/").content.decode()
+def test_company_changelist_links_the_import(admin_client, django_assert_max_num_queries):
+    for _ in range(25):
+        PersonFactory()
+    with django_assert_max_num_queries(10):
+        page = admin_client.get("/verwaltung/companies/company/").content.decode()
     assert "/verwaltung/registrations/registration/kunden-importieren/" in page

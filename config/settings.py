@@ -362,3 +362,7 @@ CONTENT_SECURITY_POLICY = {
 }
 # axes logs every successful login at INFO; failures and lockouts (WARNING) are what matter.
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}
+
+# --- Registration (issue 3) -----------------------------------------------------------------
+# A form sent without a valid CSRF token gets a German page instead of Django's English one.
+CSRF_FAILURE_VIEW = "kundenportal.registrations.views.csrf_failure"

@@ -9,6 +9,8 @@ admin.site.index_title = "Verwaltung"
 urlpatterns = [
     path("verwaltung/", admin.site.urls),
     path("", include("kundenportal.events.urls")),
+    # --- registration (issue 3) ---
+    path("", include("kundenportal.registrations.urls")),
 ]
 
 # --- Participant portal (issue 5) -----------------------------------------------------------

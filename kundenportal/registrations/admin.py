@@ -1,30 +1,361 @@
-from django.contrib import admin
+"""Back office for registrations: review, company-change reassignment, waiting list, import."""
 
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from kundenportal.accounts.models import Person
+
+from .customer_import import customers_import
 from .models import Participation, Registration
+from .selectors import registrations_pending_review_count
+from .services import (
+    participation_cancel,
+    participation_promote,
+    participation_reassign,
+    registration_review_complete,
+)
 
 
 class ParticipationInline(admin.TabularInline):
     model = Participation
     extra = 0
-    raw_id_fields = ["person", "event"]
-    readonly_fields = ["confirmation_sent_at", "created_at"]
+    can_delete = False
+    fields = [
+        "person_link",
+        "username",
+        "status",
+        "email",
+        "confirmation_sent_at",
+        "namesakes",
+        "reassign",
+    ]
+    # Status changes go through the actions (waiting list, cancellation): seats and audit.
+    readonly_fields = [
+        "person_link",
+        "username",
+        "status",
+        "confirmation_sent_at",
+        "namesakes",
+        "reassign",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Teilnehmer/in")
+    def person_link(self, obj):
+        url = reverse("admin:accounts_person_change", args=[obj.person_id])
+        return format_html('<a href="{}">{}</a>', url, obj.person.get_full_name())
+
+    @admin.display(description="Benutzername")
+    def username(self, obj):
+        return obj.person.username
+
+    @admin.display(description="Gleichnamige Konten")
+    def namesakes(self, obj):
+        """Accounts with the same normalised name: the candidates in a company change."""
+        others = (
+            Person.objects.filter(name_key=obj.person.name_key, is_staff=False)
+            .exclude(pk=obj.person_id)
+            .select_related("company")
+            .order_by("id")[:5]
+        )
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                "{} ({})",
+                ((p.username, p.company.name if p.company else "privat") for p in others),
+            )
+            or "–"
+        )
+
+    @admin.display(description="Konto")
+    def reassign(self, obj):
+        if obj.pk is None or obj.confirmation_sent_at is not None:
+            return "–"
+        url = reverse("admin:registrations_participation_reassign", args=[obj.pk])
+        return format_html('<a href="{}">Einem bestehenden Konto zuordnen</a>', url)
 
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
-    list_display = ["id", "event", "correspondence_email", "company_name", "review", "created_at"]
-    list_filter = ["review"]
-    search_fields = ["correspondence_email", "company_name", "event__number", "event__title"]
+    list_display = [
+        "id",
+        "event",
+        "correspondence_email",
+        "company_name",
+        "participant_count",
+        "review",
+        "created_at",
+    ]
+    list_filter = ["review", "is_private_address", "event__status"]
+    search_fields = [
+        "correspondence_email",
+        "company_name",
+        "event__number",
+        "event__title",
+        "participations__person__username",
+        "participations__person__last_name",
+    ]
     list_select_related = ["event"]
     raw_id_fields = ["event"]
-    readonly_fields = ["submission_token", "created_at", "consent_at", "reviewed_at", "reviewed_by"]
+    readonly_fields = [
+        "event",
+        "created_at",
+        "consent_at",
+        "review",
+        "reviewed_at",
+        "reviewed_by",
+        "remarks",
+    ]
+    fieldsets = [
+        (None, {"fields": ["event", "created_at", "review", "remarks"]}),
+        (
+            "Anmelder/in und Anschrift",
+            {
+                "fields": [
+                    "correspondence_email",
+                    "company_name",
+                    "is_private_address",
+                    "street",
+                    "postal_code",
+                    "city",
+                    "country",
+                    "phone",
+                ]
+            },
+        ),
+        (
+            "Verlauf",
+            {"fields": ["consent_at", "reviewed_at", "reviewed_by"]},
+        ),
+    ]
     inlines = [ParticipationInline]
+    actions = ["complete_review"]
+    change_list_template = "admin/registrations/registration/change_list.html"
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _participants=Count("participations", filter=~Q(participations__status="cancelled"))
+            )
+        )
+
+    def has_add_permission(self, request):
+        # Registrations come from the public form or the import.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Participations are cancelled (the seat frees, the record stays for accounting);
+        # deleting a person's data is the privacy workflow's job.
+        return False
+
+    @admin.display(description="Personen", ordering="_participants")
+    def participant_count(self, obj):
+        return obj._participants
+
+    @admin.action(description="Prüfung abschließen")
+    def complete_review(self, request, queryset):
+        done = 0
+        for registration in queryset.filter(review=Registration.Review.PENDING):
+            registration_review_complete(registration=registration, actor=request.user)
+            done += 1
+        self.message_user(
+            request, _("Prüfung bei %(count)d Anmeldung(en) abgeschlossen.") % {"count": done}
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "pending_review_count": registrations_pending_review_count(),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "kunden-importieren/",
+                self.admin_site.admin_view(self.import_view),
+                name="registrations_import_customers",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload of existing customers (same rules as ``manage.py import_customers``)."""
+        if not (
+            request.user.has_perm("accounts.add_person")
+            and request.user.has_perm("registrations.add_participation")
+        ):
+            raise PermissionDenied
+        report = None
+        form = CustomerImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            report = customers_import(
+                data=form.cleaned_data["file"].read(),
+                actor=request.user,
+                dry_run=form.cleaned_data["dry_run"],
+            )
+            if report.imported:
+                messages.success(request, report.summary)
+            else:
+                messages.error(request, "Die Datei enthält Fehler. Es wurde nichts importiert.")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Bestandskunden importieren",
+            "form": form,
+            "report": report,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/registrations/import_customers.html", context)
+
+
+class CustomerImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV-Datei",
+        help_text=(
+            "UTF-8, Trennzeichen „;“, Kopfzeile vorname;nachname;email;firma;strasse;plz;ort, "
+            "optional ;veranstaltungsnummer;titel;erster_tag;letzter_tag (TT.MM.JJJJ)."
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label="Nur prüfen (Probelauf, nichts speichern)", required=False, initial=True
+    )
+
+
+class ReassignForm(forms.Form):
+    username = forms.CharField(
+        label="Benutzername des bestehenden Kontos",
+        max_length=150,
+        help_text="Zum Beispiel aus der Bemerkung: „bisheriger Benutzername max.mustermann“.",
+    )
 
 
 @admin.register(Participation)
 class ParticipationAdmin(admin.ModelAdmin):
-    list_display = ["person", "event", "status", "confirmation_sent_at"]
-    list_filter = ["status"]
+    list_display = ["person", "event", "status", "registration_review", "confirmation_sent_at"]
+    list_filter = ["status", "registration__review"]
     search_fields = ["person__username", "person__last_name", "event__number"]
-    list_select_related = ["person", "event"]
+    list_select_related = ["person", "event", "registration"]
     raw_id_fields = ["person", "event", "registration"]
+    readonly_fields = ["person", "event", "registration", "status", "confirmation_sent_at"]
+    actions = ["promote_from_waiting_list", "cancel"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Prüfung der Anmeldung", ordering="registration__review")
+    def registration_review(self, obj):
+        return obj.registration.get_review_display()
+
+    def _each(self, request, participations, service) -> int:
+        """Run ``service`` per participation; refusals are shown, the rest go on."""
+        done = 0
+        for participation in participations:
+            try:
+                service(participation=participation, actor=request.user)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.WARNING)
+            else:
+                done += 1
+        return done
+
+    @admin.action(description="Von Warteliste nachrücken")
+    def promote_from_waiting_list(self, request, queryset):
+        moved = self._each(
+            request,
+            queryset.filter(status=Participation.Status.WAITLISTED).order_by("created_at", "id"),
+            participation_promote,
+        )
+        self.message_user(
+            request, _("%(count)d Teilnahme(n) von der Warteliste nachgerückt.") % {"count": moved}
+        )
+
+    @admin.action(description="Stornieren (Platz wird frei)")
+    def cancel(self, request, queryset):
+        cancelled = self._each(
+            request, queryset.exclude(status=Participation.Status.CANCELLED), participation_cancel
+        )
+        waiting = Participation.objects.filter(
+            event__in=queryset.values("event"), status=Participation.Status.WAITLISTED
+        ).count()
+        note = (
+            " " + _("%(count)d Person(en) stehen auf der Warteliste.") % {"count": waiting}
+            if waiting
+            else ""
+        )
+        self.message_user(
+            request, _("%(count)d Teilnahme(n) storniert.") % {"count": cancelled} + note
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/zuordnen/",
+                self.admin_site.admin_view(self.reassign_view),
+                name="registrations_participation_reassign",
+            ),
+            *super().get_urls(),
+        ]
+
+    def reassign_view(self, request, pk: int):
+        """The company-change case: attach the participation to the person's old account."""
+        participation = get_object_or_404(
+            Participation.objects.select_related("person", "event", "registration"), pk=pk
+        )
+        if not self.has_change_permission(request, participation):
+            raise PermissionDenied
+        form = ReassignForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                participation, deleted = participation_reassign(
+                    participation=participation,
+                    username=form.cleaned_data["username"],
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error("username", exc)
+            else:
+                note = (
+                    " " + _("Das bei der Anmeldung neu angelegte Konto wurde gelöscht.")
+                    if deleted
+                    else " "
+                    + _(
+                        "Das bei der Anmeldung angelegte Konto bleibt bestehen "
+                        "(es enthält weitere Daten)."
+                    )
+                )
+                messages.success(
+                    request,
+                    _("Die Teilnahme gehört jetzt zum Konto %(username)s.")
+                    % {"username": participation.person.username}
+                    + note,
+                )
+                return redirect(
+                    "admin:registrations_registration_change", participation.registration_id
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Teilnehmer/in einem bestehenden Konto zuordnen",
+            "participation": participation,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/registrations/reassign.html", context)

@@ -18,6 +18,12 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {
     "events:catalogue",
     "events:detail",
+    # The public booking form (3 steps and the thank-you page); every step checks the event.
+    "registrations:start",
+    "registrations:participants",
+    "registrations:address",
+    "registrations:finish",
+    "registrations:thanks",
     "portal:login",
     "portal:logout",
     "portal:password_reset",

@@ -183,6 +183,9 @@ class Command(BaseCommand):
             self._participations(events[number], [persons[i] for i in indexes], status)
         seed_portal_documents(self, events, persons)
 
+        # --- registration (issue 3): a registration awaiting review, a pending address change
+        self._registration_demo(events, companies)
+
         staff_password = self._staff()
         participant = persons[DEMO_PARTICIPANT]
         participant_password = _password()
@@ -280,6 +283,64 @@ class Command(BaseCommand):
                 confirmation_sent_at=timezone.now()
                 if status in ("confirmed", "attended")
                 else None,
+            )
+
+    # --- registration (issue 3) ------------------------------------------------------------
+    def _registration_demo(self, events, companies):
+        """Work for the back office: a company change told in the remark, and new address data
+        for an existing participant. Uses the real registration service; idempotent."""
+        import uuid
+
+        from kundenportal.registrations.services import (
+            AddressData,
+            ParticipantData,
+            registration_submit,
+        )
+
+        demo = [
+            # Max Mustermann moved from the Wasserverband to a new employer.
+            (
+                "G-2705",
+                "Max",
+                "Mustermann",
+                "max.mustermann@abwasser-nord.example",
+                AddressData(
+                    company_name="Abwasserzweckverband Nord",
+                    street="Deichweg 3",
+                    postal_code="25746",
+                    city="Heide",
+                    phone="0481 7700",
+                ),
+                "Firmenwechsel, bisheriger Benutzername max.mustermann",
+            ),
+            # Björn Schäfer's company moved: same company, new street → an AddressChange.
+            (
+                "E-2706",
+                "Björn",
+                "Schäfer",
+                "bjoern.schaefer@eb-mg.example",
+                AddressData(
+                    company_name=companies[2].name,
+                    street="Neusser Straße 40",
+                    postal_code="41065",
+                    city="Mönchengladbach",
+                    phone=companies[2].phone,
+                ),
+                "",
+            ),
+        ]
+        for number, first, last, email, address, remarks in demo:
+            event = events[number]
+            if Registration.objects.filter(event=event, correspondence_email=email).exists():
+                continue
+            registration_submit(
+                event=event,
+                participants=[ParticipantData(first_name=first, last_name=last)],
+                correspondence_email=email,
+                address=address,
+                remarks=remarks,
+                consent=True,
+                submission_token=uuid.uuid4(),
             )
 
     def _staff(self):

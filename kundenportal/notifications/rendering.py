@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -64,6 +65,12 @@ def mail_after_send(mail: OutboxMail, message: EmailMultiAlternatives) -> None:
         hook(mail, getattr(message, "provided_context", {}))
 
 
+def _render_plain(template_name: str, context: dict[str, Any]) -> str:
+    """Plain text is not HTML: no escaping ("D'Arcy & Söhne" stays as it is)."""
+    template = engines["django"].engine.get_template(template_name)
+    return template.render(Context(context, autoescape=False))
+
+
 def mail_render(mail: OutboxMail) -> EmailMultiAlternatives:
     """The mail of an outbox row. Has no side effects (safe for previews and tests)."""
     context: dict[str, Any] = {
@@ -76,8 +83,8 @@ def mail_render(mail: OutboxMail) -> EmailMultiAlternatives:
     context.update(provided)
     name = f"notifications/mail/{mail.template}"
     with translation.override("de"):
-        subject = " ".join(render_to_string(f"{name}.subject.txt", context).split())
-        text = render_to_string(f"{name}.txt", context)
+        subject = " ".join(_render_plain(f"{name}.subject.txt", context).split())
+        text = _render_plain(f"{name}.txt", context)
         html = render_to_string(f"{name}.html", context)
     message = EmailMultiAlternatives(
         subject=subject,

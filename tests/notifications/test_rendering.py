@@ -40,6 +40,18 @@ def test_render_uses_context_provider_at_send_time(example_templates):
     message = mail_render(mail)
 
     assert message.subject == "Hallo Jürgen Größe"
+    assert "Text für Jürgen Größe" in message.body
     assert f"geheim-{mail.pk}" in message.body
     html = message.alternatives[0][0]
     assert "Jürgen Größe" in html and "BEW Kundenportal" in html
+
+
+def test_plain_text_and_subject_are_not_html_escaped(example_templates):
+    mail = mail_enqueue(
+        template="example", to=["a@example.org"], context={"name": "Zoë D'Arcy & Söhne <GmbH>"}
+    )
+    message = mail_render(mail)
+    assert message.subject == "Hallo Zoë D'Arcy & Söhne <GmbH>"
+    assert "Text für Zoë D'Arcy & Söhne <GmbH>" in message.body
+    html = message.alternatives[0][0]
+    assert "D&#x27;Arcy &amp; Söhne &lt;GmbH&gt;" in html

@@ -5,22 +5,30 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-fast lint format check-python install install-test migrate demo worker clean bench
+
+.PHONY: lock run test test-fast lint format check-python install install-test migrate demo worker clean bench
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
 	  { echo "Kundenportal needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)." >&2; \
 	    echo "Call e.g. 'make PYTHON=python3.11 run'." >&2; exit 1; }
 
-$(VENV)/.installed: pyproject.toml | check-python
+$(VENV)/.installed: pyproject.toml requirements.lock | check-python
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -c requirements.lock -e .
 	@touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
-	$(PY) -m pip install --quiet -e ".[test]"
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml requirements.lock
+	$(PY) -m pip install --quiet -c requirements.lock -e ".[test]"
 	@touch $@
+
+# Re-pins every package after a change of pyproject.toml (in a throw-away environment).
+lock: check-python
+	rm -rf /tmp/kundenportal-lock && $(PYTHON) -m venv /tmp/kundenportal-lock
+	/tmp/kundenportal-lock/bin/pip install --quiet -e ".[test]"
+	{ sed -n '1,2p' requirements.lock; /tmp/kundenportal-lock/bin/pip freeze --exclude-editable | grep -v '^kundenportal'; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test

@@ -226,8 +226,9 @@ class BackofficeEventAdmin(ConfirmationEventAdmin):
             perm=self.has_change_permission(request)
             and request.user.has_perm("documents.add_coursedocument"),
         )
-        form = CourseDocumentsUploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
+        bound = request.method == "POST"
+        form = CourseDocumentsUploadForm(*((request.POST, request.FILES) if bound else ()))
+        if bound and form.is_valid():
             try:
                 documents = course_documents_upload(
                     event=event, uploads=form.cleaned_data["files"], actor=request.user
@@ -305,8 +306,9 @@ class BackofficeEventAdmin(ConfirmationEventAdmin):
         participation = get_object_or_404(
             Participation.objects.select_related("person"), pk=participation_id, event=event
         )
-        form = CertificateUploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
+        bound = request.method == "POST"
+        form = CertificateUploadForm(*((request.POST, request.FILES) if bound else ()))
+        if bound and form.is_valid():
             try:
                 certificate_upload(
                     participation=participation,

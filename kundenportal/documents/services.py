@@ -243,7 +243,9 @@ class CertificateGeneration:
     already_present: int
 
 
-def _certificates_generate_chunk(*, event: Event, actor: Any, issued_on: dt.date) -> int:
+def _certificates_generate_chunk(
+    *, event: Event, actor: Any, issued_on: dt.date, notify: bool
+) -> int:
     with transaction.atomic():
         # One generation per event at a time: the event row is the lock, and the list of
         # participations without a certificate is read only once it is held.
@@ -267,7 +269,10 @@ def _certificates_generate_chunk(*, event: Event, actor: Any, issued_on: dt.date
                 saved.append(certificate.file)
                 certificates.append(certificate)
             Certificate.objects.bulk_create(certificates)
-            mail_enqueue_many(mails=[_certificate_mail(c, c.participation) for c in certificates])
+            if notify:
+                mail_enqueue_many(
+                    mails=[_certificate_mail(c, c.participation) for c in certificates]
+                )
             audit_log(
                 actor=actor,
                 action="event.certificates_generate",
@@ -281,7 +286,7 @@ def _certificates_generate_chunk(*, event: Event, actor: Any, issued_on: dt.date
 
 
 def certificates_generate(
-    *, event: Event, actor: Any = None, issued_on: dt.date | None = None
+    *, event: Event, actor: Any = None, issued_on: dt.date | None = None, notify: bool = True
 ) -> CertificateGeneration:
     """A PDF certificate for every ATTENDED participation of ``event`` that has none.
 
@@ -289,6 +294,7 @@ def certificates_generate(
     second run, or two staff members at once, make no second certificate. Each new
     certificate gets the ``certificate_available`` mail. Works in committed chunks of
     ``CERTIFICATE_CHUNK``: a failure keeps the finished chunks and a new run continues.
+    ``notify=False`` sends no mail (demo data, certificates of long ago).
     """
     if event.status == Event.Status.CANCELLED:
         raise ValidationError(_("Für eine abgesagte Veranstaltung gibt es keine Bescheinigungen."))
@@ -298,7 +304,9 @@ def certificates_generate(
     already = Certificate.objects.filter(participation__event=event).count()
     created = 0
     while True:
-        made = _certificates_generate_chunk(event=event, actor=actor, issued_on=issued_on)
+        made = _certificates_generate_chunk(
+            event=event, actor=actor, issued_on=issued_on, notify=notify
+        )
         if not made:
             break
         created += made

@@ -273,3 +273,21 @@ def test_existing_certificates_keep_counting_as_present(past_event):
     _participation(past_event, "attended")
     result = certificates_generate(event=past_event, actor=None)
     assert (result.created, result.already_present) == (1, 1)
+
+
+def test_demo_certificates_are_real_pdfs_with_a_working_check(client, settings):
+    import io as _io
+
+    from django.core.management import call_command
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("seed_demo", stdout=_io.StringIO())
+    certificate = Certificate.objects.get(
+        participation__event__number="W-2301", participation__person__username="juergen.groesse"
+    )
+    text = pdf_text(certificate.file.read())
+    assert "Jürgen Größe" in text and "Abwassermeister-Vorbereitung" in text
+    assert certificate.verification_code in text.replace(" ", "")
+    assert not OutboxMail.objects.filter(template="certificate_available").exists()
+    check = client.get(f"/bescheinigung/pruefen/{certificate.verification_code}/")
+    assert check.status_code == 200 and "Jürgen Größe" in check.content.decode()

@@ -291,3 +291,15 @@ def test_demo_certificates_are_real_pdfs_with_a_working_check(client, settings):
     assert not OutboxMail.objects.filter(template="certificate_available").exists()
     check = client.get(f"/bescheinigung/pruefen/{certificate.verification_code}/")
     assert check.status_code == 200 and "Jürgen Größe" in check.content.decode()
+
+
+def test_the_mail_of_a_deleted_certificate_is_dropped(past_event):
+    from kundenportal.notifications.rendering import MailObsolete
+
+    _participation(past_event, "attended")
+    certificates_generate(event=past_event, actor=None)
+    mail = OutboxMail.objects.get(template="certificate_available")
+    assert mail_render(mail).subject
+    Certificate.objects.all().delete()
+    with pytest.raises(MailObsolete):
+        mail_render(mail)

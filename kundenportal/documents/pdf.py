@@ -55,6 +55,15 @@ def _grouped(code: str) -> str:
     return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
+def _centred(pdf, text: str, font: str, size: float, x: float, y: float, width: float) -> float:
+    """Draw ``text`` centred at ``x``, wrapped to ``width``; returns the next line's y."""
+    pdf.setFont(font, size)
+    for line in simpleSplit(text, font, size, width):
+        pdf.drawCentredString(x, y, line)
+        y -= size * 1.35
+    return y
+
+
 def certificate_pdf(content: CertificateContent) -> bytes:
     """One A4 page; returns the PDF bytes."""
     _register_fonts()
@@ -92,18 +101,12 @@ def certificate_pdf(content: CertificateContent) -> bytes:
     pdf.setFont(REGULAR, 12)
     pdf.drawCentredString(width / 2, y, "Hiermit bestätigen wir, dass")
     y -= 13 * mm
-    for line in simpleSplit(content.participant_name, BOLD, 18, text_width):
-        pdf.setFont(BOLD, 18)
-        pdf.drawCentredString(width / 2, y, line)
-        y -= 24
+    y = _centred(pdf, content.participant_name, BOLD, 18, width / 2, y, text_width)
     y -= 6 * mm
     pdf.setFont(REGULAR, 12)
     pdf.drawCentredString(width / 2, y, f"{content.event_dates} an der Veranstaltung")
     y -= 12 * mm
-    for line in simpleSplit(content.event_title, BOLD, 14, text_width):
-        pdf.setFont(BOLD, 14)
-        pdf.drawCentredString(width / 2, y, line)
-        y -= 19
+    y = _centred(pdf, content.event_title, BOLD, 14, width / 2, y, text_width)
     y -= 4 * mm
     pdf.setFont(REGULAR, 11)
     pdf.drawCentredString(width / 2, y, f"Veranstaltungsnummer {content.event_number}")

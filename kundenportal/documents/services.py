@@ -105,12 +105,14 @@ CERTIFICATE_CHUNK = 50
 
 
 @contextmanager
-def _stored_files_removed_on_error():
-    """Storage is not transactional: files saved inside a block that fails are deleted again,
-    so a rolled-back upload leaves nothing behind."""
+def _atomic_with_files():
+    """A transaction for rows with files. Storage is not transactional: files saved inside
+    the block are deleted again if the block or its commit fails, so a rolled-back upload
+    leaves nothing behind. Yields the list to append each saved ``FieldFile`` to."""
     saved: list = []
     try:
-        yield saved
+        with transaction.atomic():
+            yield saved
     except BaseException:
         for field_file in saved:
             try:
@@ -120,7 +122,6 @@ def _stored_files_removed_on_error():
         raise
 
 
-@transaction.atomic
 def course_documents_upload(
     *, event: Event, uploads: Sequence[File], actor: Any = None
 ) -> list[CourseDocument]:
@@ -135,7 +136,7 @@ def course_documents_upload(
     if errors:
         raise ValidationError(errors)
     documents = []
-    with _stored_files_removed_on_error() as saved:
+    with _atomic_with_files() as saved:
         for upload in uploads:
             document = CourseDocument(event=event, uploaded_by=actor)
             file_metadata_apply(target=document, upload=upload)
@@ -246,7 +247,7 @@ class CertificateGeneration:
 def _certificates_generate_chunk(
     *, event: Event, actor: Any, issued_on: dt.date, notify: bool
 ) -> int:
-    with transaction.atomic():
+    with _atomic_with_files() as saved:
         # One generation per event at a time: the event row is the lock, and the list of
         # participations without a certificate is read only once it is held.
         Event.objects.select_for_update().filter(pk=event.pk).first()
@@ -255,33 +256,30 @@ def _certificates_generate_chunk(
             .select_related("person", "event", "registration")
             .order_by("id")[:CERTIFICATE_CHUNK]
         )
-        if not chunk:
-            return 0
         certificates = []
-        with _stored_files_removed_on_error() as saved:
-            for participation in chunk:
-                certificate = Certificate(participation=participation, issued_on=issued_on)
-                pdf = certificate_pdf(_certificate_content(certificate, participation))
-                certificate.filename = certificate_filename(participation)
-                certificate.content_type = "application/pdf"
-                certificate.size = len(pdf)
-                certificate.file.save(certificate.filename, ContentFile(pdf), save=False)
-                saved.append(certificate.file)
-                certificates.append(certificate)
-            Certificate.objects.bulk_create(certificates)
-            if notify:
-                mail_enqueue_many(
-                    mails=[_certificate_mail(c, c.participation) for c in certificates]
-                )
-            audit_log(
-                actor=actor,
-                action="event.certificates_generate",
-                obj=event,
-                data={
-                    "certificates": [c.pk for c in certificates],
-                    "participations": [p.pk for p in chunk],
-                },
-            )
+        for participation in chunk:
+            certificate = Certificate(participation=participation, issued_on=issued_on)
+            pdf = certificate_pdf(_certificate_content(certificate, participation))
+            certificate.filename = certificate_filename(participation)
+            certificate.content_type = "application/pdf"
+            certificate.size = len(pdf)
+            certificate.file.save(certificate.filename, ContentFile(pdf), save=False)
+            saved.append(certificate.file)
+            certificates.append(certificate)
+        if not certificates:
+            return 0
+        Certificate.objects.bulk_create(certificates)
+        if notify:
+            mail_enqueue_many(mails=[_certificate_mail(c, c.participation) for c in certificates])
+        audit_log(
+            actor=actor,
+            action="event.certificates_generate",
+            obj=event,
+            data={
+                "certificates": [c.pk for c in certificates],
+                "participations": [p.pk for p in chunk],
+            },
+        )
         return len(certificates)
 
 
@@ -313,7 +311,6 @@ def certificates_generate(
     return CertificateGeneration(created=created, already_present=already)
 
 
-@transaction.atomic
 def certificate_upload(
     *,
     participation: Participation,
@@ -322,23 +319,23 @@ def certificate_upload(
     issued_on: dt.date | None = None,
 ) -> Certificate:
     """Staff upload a ready PDF as the certificate of one ATTENDED participation."""
-    participation = (
-        Participation.objects.select_for_update(of=("self",))
-        .select_related("person", "event", "registration")
-        .get(pk=participation.pk)
-    )
-    if participation.status != Participation.Status.ATTENDED:
-        raise ValidationError(
-            _("Eine Bescheinigung gibt es nur für Teilnahmen mit erfasster Teilnahme.")
-        )
-    if Certificate.objects.filter(participation=participation).exists():
-        raise ValidationError(
-            _("Für diese Teilnahme gibt es bereits eine Bescheinigung. Löschen Sie sie zuerst.")
-        )
     problems = upload_check(upload, allowed=("pdf",))
     if problems:
         raise ValidationError(problems)
-    with _stored_files_removed_on_error() as saved:
+    with _atomic_with_files() as saved:
+        participation = (
+            Participation.objects.select_for_update(of=("self",))
+            .select_related("person", "event", "registration")
+            .get(pk=participation.pk)
+        )
+        if participation.status != Participation.Status.ATTENDED:
+            raise ValidationError(
+                _("Eine Bescheinigung gibt es nur für Teilnahmen mit erfasster Teilnahme.")
+            )
+        if Certificate.objects.filter(participation=participation).exists():
+            raise ValidationError(
+                _("Für diese Teilnahme gibt es bereits eine Bescheinigung. Löschen Sie sie zuerst.")
+            )
         upload.seek(0)
         certificate = Certificate(
             participation=participation, issued_on=issued_on or timezone.localdate()

@@ -15,7 +15,7 @@ from kundenportal.events.models import Event
 from kundenportal.notifications.models import OutboxMail
 from tests.factories import EventFactory, ParticipationFactory, PersonFactory, RegistrationFactory
 
-from .portal_steps import assert_accessible, log_in, log_out
+from .portal_steps import admin_log_in, assert_accessible, log_in, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,10 +52,7 @@ def test_attendance_certificates_and_download(live_server, settings, page: Page)
     )
 
     # 1. Staff record attendance: Jürgen was there, Sören was not.
-    page.goto(f"{live_server.url}/verwaltung/login/")
-    page.get_by_label("Benutzername").fill("verwaltung")
-    page.get_by_label("Passwort").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    admin_log_in(page, live_server.url, "verwaltung", STAFF_PASSWORD)
     page.goto(f"{live_server.url}/verwaltung/events/event/{event.pk}/change/")
     page.get_by_role("link", name="Teilnahme erfassen").click()
     expect(page.get_by_role("heading", name="Teilnahme erfassen")).to_be_visible()

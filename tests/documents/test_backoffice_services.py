@@ -63,7 +63,7 @@ def test_generate_makes_a_pdf_per_attendee_only_and_is_idempotent(past_event, se
     attendee = _participation(
         past_event, "attended", first_name="Jürgen", last_name="Größe", salutation="herr"
     )
-    other = _participation(past_event, "attended", first_name="Özlem", last_name="Yıldız")
+    other = _participation(past_event, "attended", first_name="Łukasz", last_name="Yıldız-Żółć")
     confirmed = _participation(past_event, "confirmed", first_name="Björn", last_name="Schäfer")
     cancelled = _participation(past_event, "cancelled")
 
@@ -97,7 +97,12 @@ def test_generate_makes_a_pdf_per_attendee_only_and_is_idempotent(past_event, se
         f"https://portal.bew.example/bescheinigung/pruefen/{certificate.verification_code}/",
     ):
         assert expected in text, expected
-    assert pdf_text(Certificate.objects.get(participation=other).file.read()).count("Yıldız")
+    # Letters outside Latin-1 survive (embedded DejaVu fonts).
+    assert "Łukasz Yıldız-Żółć" in pdf_text(
+        Certificate.objects.get(participation=other).file.read()
+    )
+    # The QR code is on the page.
+    assert len(PdfReader(io.BytesIO(data)).pages[0].images) == 1
 
     # One mail per certificate, to the correspondence address, rendered in German.
     mails = OutboxMail.objects.filter(template="certificate_available")

@@ -76,3 +76,7 @@ clean:
 # Uses wrk if installed (apt-get install wrk), else Python threads; DATABASE_URL as usual.
 bench-portal: install-test
 	$(PY) bench/portal.py --check
+
+# --- Back office (documents branch): certificate PDFs for an event of 200 attendees ---------
+bench-certificates: install-test
+	$(PY) bench/certificates.py --attendees 200

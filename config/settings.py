@@ -366,3 +366,31 @@ LOGGING["loggers"]["axes"] = {"level": "WARNING"}
 # --- Registration (issue 3) -----------------------------------------------------------------
 # A form sent without a valid CSRF token gets a German page instead of Django's English one.
 CSRF_FAILURE_VIEW = "kundenportal.registrations.views.csrf_failure"
+
+# --- Back office: events, documents, certificates (documents branch) -------------------------
+INSTALLED_APPS += ["kundenportal.backoffice"]
+# Course documents staff upload: at most this many bytes per file, only these types (each is
+# also checked by its first bytes, see documents/uploads.py).
+DOCUMENT_UPLOAD_MAX_BYTES = env.int("DOCUMENT_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+DOCUMENT_UPLOAD_EXTENSIONS = env.list(
+    "DOCUMENT_UPLOAD_EXTENSIONS",
+    default=[
+        "pdf",
+        "docx",
+        "xlsx",
+        "pptx",
+        "doc",
+        "xls",
+        "ppt",
+        "odt",
+        "ods",
+        "odp",
+        "zip",
+        "png",
+        "jpg",
+        "jpeg",
+    ],
+)
+# Place printed beside the issue date of a certificate ("Wesel, den ..."); default: the
+# provider's city.
+CERTIFICATE_ISSUE_PLACE = env.str("CERTIFICATE_ISSUE_PLACE", default="")

@@ -17,3 +17,8 @@ urlpatterns = [
 urlpatterns += [
     path("portal/", include("kundenportal.portal.urls")),
 ]
+
+# --- Public certificate check (documents branch) --------------------------------------------
+urlpatterns += [
+    path("", include("kundenportal.documents.urls")),
+]

@@ -6,3 +6,11 @@ from django.apps import AppConfig
 class DocumentsConfig(AppConfig):
     name = "kundenportal.documents"
     verbose_name = "Unterlagen und Bescheinigungen"
+
+    def ready(self):
+        from kundenportal.notifications.rendering import mail_context_provider
+
+        from .mail import certificate_mail_context
+        from .services import CERTIFICATE_MAIL
+
+        mail_context_provider(CERTIFICATE_MAIL)(certificate_mail_context)

@@ -27,6 +27,16 @@ def certificate_upload_to(instance, filename: str) -> str:
     return _private_name("bescheinigungen", filename)
 
 
+# Verification codes: 24 characters from 32 unambiguous ones (120 random bits), so nobody
+# finds a valid code by trying; printed on the certificate and encoded in its QR code.
+VERIFICATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+VERIFICATION_CODE_LENGTH = 24
+
+
+def new_verification_code() -> str:
+    return "".join(secrets.choice(VERIFICATION_ALPHABET) for _ in range(VERIFICATION_CODE_LENGTH))
+
+
 class StoredFile(models.Model):
     """A file in Django's default storage (local disk or S3) without any public URL."""
 
@@ -113,6 +123,14 @@ class Certificate(StoredFile):
     issued_on = models.DateField("Ausgestellt am", db_index=True)
     file = models.FileField("Datei", upload_to=certificate_upload_to, max_length=255)
     created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
+    # Public check page /bescheinigung/pruefen/<code>/ (confirms name, event and date only).
+    verification_code = models.CharField(
+        "Prüfcode",
+        max_length=VERIFICATION_CODE_LENGTH,
+        unique=True,
+        default=new_verification_code,
+        editable=False,
+    )
 
     class Meta:
         verbose_name = "Bescheinigung"

@@ -159,3 +159,24 @@ def participation_booked_for_person(*, person, pk: int) -> Participation:
         .select_related("event")
         .get()
     )
+
+
+def certificate_for_check(*, code: str, today: dt.date) -> dict:
+    """What the public check page may show of a certificate: name, event title, dates, issue
+    date. Only certificates within their 10 years. Raises Certificate.DoesNotExist."""
+    return (
+        Certificate.objects.filter(
+            verification_code=code,
+            issued_on__gte=rules.certificates_visible_issued_from(today),
+        )
+        .values(
+            "issued_on",
+            "participation__person__title",
+            "participation__person__first_name",
+            "participation__person__last_name",
+            "participation__event__title",
+            "participation__event__first_day",
+            "participation__event__last_day",
+        )
+        .get()
+    )

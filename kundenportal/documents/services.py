@@ -1,16 +1,32 @@
 import datetime as dt
+import logging
 import mimetypes
 import unicodedata
+from collections.abc import Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kundenportal.audit.services import audit_log
 from kundenportal.events.models import Event
+from kundenportal.notifications.services import MailSpec, mail_enqueue_many
 from kundenportal.registrations.models import Participation
 
+from . import rules
 from .models import Certificate, CourseDocument, OnlineLink, StoredFile
+from .pdf import CertificateContent, certificate_pdf
+from .uploads import upload_check
 
 
 def clean_filename(name: str, *, default: str = "Dokument.pdf") -> str:
@@ -74,4 +90,266 @@ def certificate_create(
         obj=certificate,
         data={"participation": participation.pk},
     )
+    return certificate
+
+
+# --- Back office: bulk upload, certificate generation and upload (documents branch) --------
+
+
+logger = logging.getLogger(__name__)
+
+CERTIFICATE_MAIL = "certificate_available"
+# Certificates are made and committed in chunks: a failure keeps what was done, and the next
+# run (the action is idempotent) continues where it stopped.
+CERTIFICATE_CHUNK = 50
+
+
+@contextmanager
+def _atomic_with_files():
+    """A transaction for rows with files. Storage is not transactional: files saved inside
+    the block are deleted again if the block or its commit fails, so a rolled-back upload
+    leaves nothing behind. Yields the list to append each saved ``FieldFile`` to."""
+    saved: list = []
+    try:
+        with transaction.atomic():
+            yield saved
+    except BaseException:
+        for field_file in saved:
+            try:
+                field_file.storage.delete(field_file.name)
+            except Exception:  # pragma: no cover - best effort, the original error matters
+                logger.exception("Could not delete %s after a failed upload", field_file.name)
+        raise
+
+
+def course_documents_upload(
+    *, event: Event, uploads: Sequence[File], actor: Any = None
+) -> list[CourseDocument]:
+    """Store several course documents of ``event`` at once: all of them, or none.
+
+    Every file is checked first (size, type, content); the title is the file name without
+    its extension.
+    """
+    if not uploads:
+        raise ValidationError(_("Bitte wählen Sie mindestens eine Datei aus."))
+    errors = [error for upload in uploads for error in upload_check(upload)]
+    if errors:
+        raise ValidationError(errors)
+    documents = []
+    with _atomic_with_files() as saved:
+        for upload in uploads:
+            document = CourseDocument(event=event, uploaded_by=actor)
+            file_metadata_apply(target=document, upload=upload)
+            document.title = PurePosixPath(document.filename).stem[:200] or document.filename
+            upload.seek(0)
+            document.file.save(document.filename, upload, save=False)
+            saved.append(document.file)
+            document.full_clean()
+            document.save()
+            documents.append(document)
+        audit_log(
+            actor=actor,
+            action="event.documents_upload",
+            obj=event,
+            data={"documents": [d.pk for d in documents], "files": [d.filename for d in documents]},
+        )
+    return documents
+
+
+def certificate_check_url(code: str) -> str:
+    """The public check page of a certificate, absolute (it is printed and in the QR code)."""
+    return settings.SITE_URL + reverse("documents:certificate_check", args=[code])
+
+
+def _date(day: dt.date) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+def event_dates_text(event: Event) -> str:
+    if event.first_day == event.last_day:
+        return _date(event.first_day)
+    return f"{_date(event.first_day)} bis {_date(event.last_day)}"
+
+
+def _certificate_content(
+    certificate: Certificate, participation: Participation
+) -> CertificateContent:
+    provider = settings.PROVIDER
+    event = participation.event
+    person = participation.person
+    salutation = person.get_salutation_display() if person.salutation else ""
+    if event.first_day == event.last_day:
+        dates = f"am {_date(event.first_day)}"
+    else:
+        dates = f"vom {_date(event.first_day)} bis {_date(event.last_day)}"
+    return CertificateContent(
+        provider_long_name=provider["long_name"],
+        provider_address=f"{provider['street']} · {provider['postal_code']} {provider['city']}",
+        provider_contact=" · ".join(
+            part for part in (provider["phone"], provider["email"], provider["website"]) if part
+        ),
+        participant_name=" ".join(p for p in (salutation, person.get_full_name()) if p),
+        event_number=event.number,
+        event_title=event.title,
+        event_dates=dates,
+        event_place="Online" if event.is_online else event.place,
+        duration_days=event.duration_days,
+        issue_place=settings.CERTIFICATE_ISSUE_PLACE or provider["city"],
+        issued_on=_date(certificate.issued_on),
+        verification_code=certificate.verification_code,
+        verification_url=certificate_check_url(certificate.verification_code),
+    )
+
+
+def certificate_filename(participation: Participation) -> str:
+    return clean_filename(
+        f"Teilnahmebescheinigung {participation.event.number} "
+        f"{participation.person.first_name} {participation.person.last_name}.pdf"
+    )
+
+
+def _certificate_mail(certificate: Certificate, participation: Participation) -> MailSpec:
+    event = participation.event
+    return MailSpec(
+        template=CERTIFICATE_MAIL,
+        to=[
+            participation.registration.correspondence_email,
+            participation.email or participation.person.email,
+        ],
+        context={
+            "certificate_id": certificate.pk,
+            "participant": {"full_name": participation.person.get_full_name()},
+            "event": {
+                "number": event.number,
+                "title": event.title,
+                "dates": event_dates_text(event),
+            },
+            "username": participation.person.username,
+            "keep_until": _date(rules.certificate_available_until(certificate.issued_on)),
+        },
+        dedupe_key=f"certificate_available:{certificate.pk}",
+    )
+
+
+def participations_without_certificate(*, event: Event) -> QuerySet[Participation]:
+    """ATTENDED participations of ``event`` that have no certificate yet."""
+    return Participation.objects.filter(
+        event=event, status=Participation.Status.ATTENDED, certificate__isnull=True
+    )
+
+
+@dataclass(frozen=True)
+class CertificateGeneration:
+    created: int
+    already_present: int
+
+
+def _certificates_generate_chunk(
+    *, event: Event, actor: Any, issued_on: dt.date, notify: bool
+) -> int:
+    with _atomic_with_files() as saved:
+        # One generation per event at a time: the event row is the lock, and the list of
+        # participations without a certificate is read only once it is held.
+        Event.objects.select_for_update().filter(pk=event.pk).first()
+        chunk = list(
+            participations_without_certificate(event=event)
+            .select_related("person", "event", "registration")
+            .order_by("id")[:CERTIFICATE_CHUNK]
+        )
+        certificates = []
+        for participation in chunk:
+            certificate = Certificate(participation=participation, issued_on=issued_on)
+            pdf = certificate_pdf(_certificate_content(certificate, participation))
+            certificate.filename = certificate_filename(participation)
+            certificate.content_type = "application/pdf"
+            certificate.size = len(pdf)
+            certificate.file.save(certificate.filename, ContentFile(pdf), save=False)
+            saved.append(certificate.file)
+            certificates.append(certificate)
+        if not certificates:
+            return 0
+        Certificate.objects.bulk_create(certificates)
+        if notify:
+            mail_enqueue_many(mails=[_certificate_mail(c, c.participation) for c in certificates])
+        audit_log(
+            actor=actor,
+            action="event.certificates_generate",
+            obj=event,
+            data={
+                "certificates": [c.pk for c in certificates],
+                "participations": [p.pk for p in chunk],
+            },
+        )
+        return len(certificates)
+
+
+def certificates_generate(
+    *, event: Event, actor: Any = None, issued_on: dt.date | None = None, notify: bool = True
+) -> CertificateGeneration:
+    """A PDF certificate for every ATTENDED participation of ``event`` that has none.
+
+    Idempotent: participations with a certificate (generated or uploaded) are skipped, so a
+    second run, or two staff members at once, make no second certificate. Each new
+    certificate gets the ``certificate_available`` mail. Works in committed chunks of
+    ``CERTIFICATE_CHUNK``: a failure keeps the finished chunks and a new run continues.
+    ``notify=False`` sends no mail (demo data, certificates of long ago).
+    """
+    if event.status == Event.Status.CANCELLED:
+        raise ValidationError(_("Für eine abgesagte Veranstaltung gibt es keine Bescheinigungen."))
+    issued_on = issued_on or timezone.localdate()
+    if event.first_day > issued_on:
+        raise ValidationError(_("Die Veranstaltung hat noch nicht begonnen."))
+    already = Certificate.objects.filter(participation__event=event).count()
+    created = 0
+    while True:
+        made = _certificates_generate_chunk(
+            event=event, actor=actor, issued_on=issued_on, notify=notify
+        )
+        if not made:
+            break
+        created += made
+    return CertificateGeneration(created=created, already_present=already)
+
+
+def certificate_upload(
+    *,
+    participation: Participation,
+    upload: File,
+    actor: Any,
+    issued_on: dt.date | None = None,
+) -> Certificate:
+    """Staff upload a ready PDF as the certificate of one ATTENDED participation."""
+    problems = upload_check(upload, allowed=("pdf",))
+    if problems:
+        raise ValidationError(problems)
+    with _atomic_with_files() as saved:
+        participation = (
+            Participation.objects.select_for_update(of=("self",))
+            .select_related("person", "event", "registration")
+            .get(pk=participation.pk)
+        )
+        if participation.status != Participation.Status.ATTENDED:
+            raise ValidationError(
+                _("Eine Bescheinigung gibt es nur für Teilnahmen mit erfasster Teilnahme.")
+            )
+        if Certificate.objects.filter(participation=participation).exists():
+            raise ValidationError(
+                _("Für diese Teilnahme gibt es bereits eine Bescheinigung. Löschen Sie sie zuerst.")
+            )
+        upload.seek(0)
+        certificate = Certificate(
+            participation=participation, issued_on=issued_on or timezone.localdate()
+        )
+        file_metadata_apply(target=certificate, upload=upload)
+        certificate.file.save(certificate.filename, upload, save=False)
+        saved.append(certificate.file)
+        certificate.full_clean()
+        certificate.save()
+        mail_enqueue_many(mails=[_certificate_mail(certificate, participation)])
+        audit_log(
+            actor=actor,
+            action="certificate.upload",
+            obj=certificate,
+            data={"participation": participation.pk, "file": certificate.filename},
+        )
     return certificate

@@ -63,3 +63,15 @@ def reset_link_from_outbox(to: str) -> str:
     match = re.search(r"https?://\S+/portal/passwort-vergessen/\S+/\S+/", body)
     assert match, body
     return match.group(0)
+
+
+# --- Back office (documents branch) ----------------------------------------------------------
+def admin_log_in(page: Page, base_url: str, username: str, password: str) -> None:
+    """Log in to the back office (/verwaltung/)."""
+    page.goto(base_url + "/verwaltung/login/")
+    page.get_by_label("Benutzername").fill(username)
+    page.get_by_label("Passwort").fill(password)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(
+        page.get_by_role("link", name="Abmelden").or_(page.get_by_role("button", name="Abmelden"))
+    ).to_be_visible()

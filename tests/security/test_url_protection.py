@@ -32,6 +32,9 @@ PUBLIC = {
     "portal:password_reset_complete",
     "admin:login",
     "admin:logout",
+    # Documents branch: the certificate check behind the QR code (name, event, date only;
+    # codes are 120 random bits).
+    "documents:certificate_check",
 }
 # The admin's catch-all answers 404 to everybody (no page behind it).
 ADMIN_CATCH_ALL = "verwaltung/(?P<url>.*)$"

@@ -181,6 +181,7 @@ class Command(BaseCommand):
         events = {row[0]: self._event(row, today) for row in EVENTS}
         for number, indexes, status in PARTICIPATIONS:
             self._participations(events[number], [persons[i] for i in indexes], status)
+        seed_backoffice_certificates(events)  # documents branch: real certificate PDFs
         seed_portal_documents(self, events, persons)
 
         # --- registration (issue 3): a registration awaiting review, a pending address change
@@ -465,3 +466,17 @@ def seed_portal_documents(command, events, persons) -> None:
                 upload=upload,
                 issued_on=event.last_day + timedelta(days=1),
             )
+
+
+# --- Back office (documents branch): the past events' certificates as real PDFs ---------------
+def seed_backoffice_certificates(events) -> None:
+    """Generated like staff would ("Bescheinigungen erzeugen"): with verification code and QR
+    code, issued the day after the event; no mails for demo data. Runs before the portal's
+    seed, whose placeholder certificates are then skipped (a certificate exists)."""
+    from kundenportal.documents.services import certificates_generate
+
+    for number in CERTIFICATE_EVENTS:
+        event = events[number]
+        certificates_generate(
+            event=event, issued_on=event.last_day + timedelta(days=1), notify=False
+        )

@@ -1,0 +1,54 @@
+"""The public certificate check: the QR code on a certificate leads here.
+
+It confirms only that a certificate with this code exists, for whom, for which event and
+from when; nothing else about the person. Codes are 120 random bits, so they cannot be
+guessed, and an unknown, malformed or expired code answers the same 404.
+"""
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from . import selectors
+from .models import VERIFICATION_ALPHABET, VERIFICATION_CODE_LENGTH
+
+
+def _normalised(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch not in " -")
+
+
+@require_safe
+def certificate_check(request, code: str):
+    code = _normalised(code)
+    if len(code) != VERIFICATION_CODE_LENGTH or not set(code) <= set(VERIFICATION_ALPHABET):
+        raise Http404
+    try:
+        row = selectors.certificate_for_check(code=code, today=timezone.localdate())
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+    name = " ".join(
+        part
+        for part in (
+            row["participation__person__title"],
+            row["participation__person__first_name"],
+            row["participation__person__last_name"],
+        )
+        if part
+    )
+    response = render(
+        request,
+        "documents/certificate_check.html",
+        {
+            "name": name,
+            "event_title": row["participation__event__title"],
+            "first_day": row["participation__event__first_day"],
+            "last_day": row["participation__event__last_day"],
+            "issued_on": row["issued_on"],
+        },
+    )
+    # Not for shared caches or search engines.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

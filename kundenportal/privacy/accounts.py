@@ -75,9 +75,11 @@ def sessions_end(*, person_ids: list[int]) -> int:
         if str(data.get("_auth_user_id", "")) in wanted:
             keys.append(session.session_key)
     if keys:
+        Session.objects.filter(session_key__in=keys).delete()
         store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
 
         def end() -> None:
+            # cached_db: the cached copy goes too, once the deletion is committed.
             for key in keys:
                 store(session_key=key).delete()
 

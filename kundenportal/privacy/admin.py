@@ -186,7 +186,7 @@ class PrivacyPersonAdmin(PersonAdmin):
         self.message_user(
             request,
             _(
-                "%(merged)s mit %(survivor)s zusammengeführt (übernommen: %(moved)s). Die "
+                "Konten zusammengeführt: %(merged)s in %(survivor)s (übernommen: %(moved)s). Die "
                 "zusammengeführten Konten wurden gelöscht, ihre Sitzungen beendet; ihre "
                 "Benutzernamen werden nie wieder vergeben."
             )
@@ -217,7 +217,7 @@ class PrivacyPersonAdmin(PersonAdmin):
             self.message_user(
                 request,
                 _(
-                    "%(username)s hat noch kein eigenes Passwort: die Zugangsdaten kommen mit der "
+                    "Das Konto %(username)s hat noch kein eigenes Passwort: die Zugangsdaten kommen mit der "
                     "nächsten Durchführungsbestätigung, oder Sie senden sie mit „Zugangsdaten "
                     "erneut senden“."
                 )

@@ -168,10 +168,23 @@ class DeletionPlan:
         return self.person.get_full_name()
 
 
-def _collect(person: Person) -> Collector:
+def _collect(person: Person) -> dict[type[models.Model], list[models.Model]]:
+    """Every row a delete of ``person`` removes, by model (the person's own row excluded).
+
+    Asks the ORM's deletion collector, so a relation another app adds later is found
+    without a change here; rows it would "fast delete" are read too (for counts and files).
+    """
     collector = Collector(using="default")
     collector.collect([person])
-    return collector
+    rows: dict[type[models.Model], list[models.Model]] = {}
+    for model, instances in collector.data.items():
+        if model is not Person and instances:
+            rows.setdefault(model, []).extend(instances)
+    for qs in collector.fast_deletes:
+        instances = list(qs)
+        if instances:
+            rows.setdefault(qs.model, []).extend(instances)
+    return rows
 
 
 def _outbox_about(person: Person, participation_ids: list[int]) -> models.QuerySet[OutboxMail]:
@@ -194,17 +207,11 @@ def account_deletion_plan(*, person: Person) -> DeletionPlan:
         _staff_refusal(person)
     except ValidationError as exc:
         refusal = " ".join(exc.messages)
-    collector = _collect(person)
     counts: Counter[str] = Counter()
-    for model, instances in collector.data.items():
-        if model is not Person and instances:
-            counts[str(model._meta.verbose_name_plural)] += len(instances)
+    for model, instances in _collect(person).items():
+        counts[str(model._meta.verbose_name_plural)] += len(instances)
         for name in _file_fields(model):
             counts["Dateien"] += sum(1 for i in instances if getattr(i, name))
-    for qs in collector.fast_deletes:
-        n = qs.count()
-        if n:
-            counts[str(qs.model._meta.verbose_name_plural)] += n
     participation_ids = list(
         Participation.objects.filter(person=person).values_list("pk", flat=True)
     )
@@ -334,12 +341,10 @@ def account_delete(*, person: Person, actor: Any) -> DeletionResult:
     )
     request_ids = list(requests.values_list("pk", flat=True))
     requests.update(username=label, reason="")
-    collector = _collect(person)
-    erased: dict[str, list[Any]] = {}
-    for model, instances in collector.data.items():
+    collected = _collect(person)
+    erased: dict[str, list[Any]] = {Person._meta.label_lower: [pk]}
+    for model, instances in collected.items():
         erased.setdefault(model._meta.label_lower, []).extend(i.pk for i in instances)
-    for qs in collector.fast_deletes:
-        erased.setdefault(qs.model._meta.label_lower, []).extend(qs.values_list("pk", flat=True))
     erased.setdefault(DeletionRequest._meta.label_lower, []).extend(request_ids)
     audit_entries_pseudonymise(
         objects=erased,
@@ -363,7 +368,7 @@ def account_delete(*, person: Person, actor: Any) -> DeletionResult:
 
     # 4. Files go only once the deletion is committed (a rollback keeps both).
     files = []
-    for model, instances in collector.data.items():
+    for model, instances in collected.items():
         for name in _file_fields(model):
             for instance in instances:
                 file = getattr(instance, name)

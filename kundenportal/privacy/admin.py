@@ -136,7 +136,7 @@ class PrivacyPersonAdmin(PersonAdmin):
                 rows = accounts_merge_preview(persons=form.accounts)
                 twice = events_booked_twice(rows=rows)
                 survivor = form.cleaned_data["survivor"]
-                if request.POST.get("merge") == "yes":
+                if "merge" in request.POST:
                     if survivor not in form.cleaned_data["usernames"]:
                         form.add_error(None, _("Bitte wählen Sie das Konto, das bestehen bleibt."))
                     else:

@@ -55,7 +55,9 @@ def test_merge_moves_everything_and_resolves_an_event_booked_twice(staff, settin
     attended = CertificateFactory(participation__person=old).participation
     moved_certificate = CertificateFactory(participation__person=new)
     both = EventFactory(number="D-1")
-    kept = ParticipationFactory(event=both, registration__event=both, person=new, status="confirmed")
+    kept = ParticipationFactory(
+        event=both, registration__event=both, person=new, status="confirmed"
+    )
     dropped = ParticipationFactory(event=both, registration__event=both, person=old)
     only_new = ParticipationFactory(person=new)
     change = address_change_create(
@@ -100,7 +102,9 @@ def test_merge_moves_everything_and_resolves_an_event_booked_twice(staff, settin
     assert entry.data["merged_usernames"] == ["max.mustermann1"]
 
 
-def test_duplicate_with_a_certificate_wins_and_the_other_file_goes(staff, django_capture_on_commit_callbacks):
+def test_duplicate_with_a_certificate_wins_and_the_other_file_goes(
+    staff, django_capture_on_commit_callbacks
+):
     old, new = two_accounts_of_max()
     event = EventFactory()
     with_certificate = CertificateFactory(
@@ -117,7 +121,9 @@ def test_duplicate_with_a_certificate_wins_and_the_other_file_goes(staff, django
     )
     storage, name = loser.file.storage, loser.file.name
     with django_capture_on_commit_callbacks(execute=True):
-        accounts_merge(survivor_username="max.mustermann", usernames=["max.mustermann1"], actor=staff)
+        accounts_merge(
+            survivor_username="max.mustermann", usernames=["max.mustermann1"], actor=staff
+        )
     assert Certificate.objects.get().pk == with_certificate.pk
     assert not storage.exists(name)
     assert with_certificate.file.storage.exists(with_certificate.file.name)
@@ -126,7 +132,7 @@ def test_duplicate_with_a_certificate_wins_and_the_other_file_goes(staff, django
 def test_merged_accounts_sessions_end_and_usernames_are_never_issued_again(
     staff, client, django_capture_on_commit_callbacks
 ):
-    old, new = two_accounts_of_max()
+    _old, new = two_accounts_of_max()
     client.force_login(new)
     assert Session.objects.count() == 1
     with django_capture_on_commit_callbacks(execute=True):
@@ -161,12 +167,17 @@ def test_staff_merge_in_the_admin_side_by_side_then_merge(staff, client):
     old, new = two_accounts_of_max()
     ParticipationFactory(person=new, registration__event=EventFactory(number="A-7"))
     client.force_login(staff)
-    assert "Konten zusammenführen" in client.get(reverse("admin:accounts_person_changelist")).content.decode()
+    assert (
+        "Konten zusammenführen"
+        in client.get(reverse("admin:accounts_person_changelist")).content.decode()
+    )
 
     preview = client.post(MERGE_URL, {"usernames": "max.mustermann, Max.Mustermann1"})
     html = preview.content.decode()
     assert preview.status_code == 200, html
-    assert "errornote" not in html and "errorlist" not in html, html[html.find("error") - 300 :][:800]
+    assert "errornote" not in html and "errorlist" not in html, html[html.find("error") - 300 :][
+        :800
+    ]
     assert "Konten im Vergleich" in html and "A-7" in html
     # The account with its own password is suggested as the one that stays.
     assert 'value="max.mustermann" id="survivor-1" checked' in html
@@ -174,7 +185,11 @@ def test_staff_merge_in_the_admin_side_by_side_then_merge(staff, client):
 
     response = client.post(
         MERGE_URL,
-        {"usernames": "max.mustermann\nmax.mustermann1", "survivor": "max.mustermann1", "merge": "yes"},
+        {
+            "usernames": "max.mustermann\nmax.mustermann1",
+            "survivor": "max.mustermann1",
+            "merge": "yes",
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:accounts_person_change", args=[new.pk])
@@ -208,10 +223,24 @@ def test_merge_is_refused_for_participants_and_staff_without_permission(client):
     two_accounts_of_max()
     participant = PersonFactory()
     client.force_login(participant)
-    response = client.post(MERGE_URL, {"usernames": "max.mustermann max.mustermann1", "survivor": "max.mustermann", "merge": "yes"})
+    response = client.post(
+        MERGE_URL,
+        {
+            "usernames": "max.mustermann max.mustermann1",
+            "survivor": "max.mustermann",
+            "merge": "yes",
+        },
+    )
     assert response.status_code == 302 and "/login/" in response["Location"]
     viewer = PersonFactory(is_staff=True)
     client.force_login(viewer)
-    response = client.post(MERGE_URL, {"usernames": "max.mustermann max.mustermann1", "survivor": "max.mustermann", "merge": "yes"})
+    response = client.post(
+        MERGE_URL,
+        {
+            "usernames": "max.mustermann max.mustermann1",
+            "survivor": "max.mustermann",
+            "merge": "yes",
+        },
+    )
     assert response.status_code == 403
     assert Person.objects.filter(username__startswith="max.").count() == 2

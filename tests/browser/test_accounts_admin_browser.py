@@ -1,0 +1,68 @@
+"""Staff merge two accounts of one person in the admin, by the usernames she tells them on
+the phone (FAQ: "Halten Sie dafür bitte Ihre zusammenzuführenden Benutzernamen bereit")."""
+
+import os
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from kundenportal.accounts.models import Person
+from kundenportal.accounts.services import person_create
+from kundenportal.audit.models import AuditEntry
+from kundenportal.registrations.models import Participation
+from tests.factories import CompanyFactory, EventFactory, ParticipationFactory, PersonFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+STAFF_PASSWORD = "Verwaltung-Essen-2026"
+
+
+def test_staff_merge_two_accounts_by_usernames(live_server, page: Page):
+    PersonFactory(username="verwaltung", is_staff=True, is_superuser=True, password=STAFF_PASSWORD)
+    old = person_create(first_name="Jürgen", last_name="Größe", company=CompanyFactory())
+    new = person_create(
+        first_name="Jürgen",
+        last_name="Größe",
+        email="j.groesse@neue-firma.example",
+        company=CompanyFactory(name="Klärwerk Nord GmbH"),
+    )
+    ParticipationFactory(person=old, registration__event=EventFactory(number="K-2020"))
+    ParticipationFactory(person=new, registration__event=EventFactory(number="K-2026"))
+
+    page.goto(f"{live_server.url}/verwaltung/login/")
+    page.get_by_label("Benutzername").fill("verwaltung")
+    page.get_by_label("Passwort").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.goto(f"{live_server.url}/verwaltung/accounts/person/")
+    page.get_by_role("link", name="Konten zusammenführen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Konten zusammenführen")
+
+    # A typo first: the page names the username that does not exist.
+    page.get_by_label("Benutzernamen der Konten").fill("juergen.groesse, juergen.grose")
+    page.get_by_role("button", name="Konten vergleichen").click()
+    expect(page.locator(".errorlist")).to_contain_text(
+        "Kein Konto mit dem Benutzernamen „juergen.grose“ gefunden"
+    )
+
+    page.get_by_label("Benutzernamen der Konten").fill("juergen.groesse\nJuergen.Groesse1")
+    page.get_by_role("button", name="Konten vergleichen").click()
+    table = page.locator("#merge-accounts")
+    expect(table).to_contain_text("K-2020")
+    expect(table).to_contain_text("K-2026")
+    expect(table).to_contain_text("Klärwerk Nord GmbH")
+    if os.environ.get("SCREENSHOT_DIR"):
+        page.screenshot(path=f"{os.environ['SCREENSHOT_DIR']}/merge.png", full_page=True)
+    page.get_by_label("juergen.groesse1 behalten").check()
+    page.get_by_role("button", name="Konten zusammenführen").click()
+
+    expect(page.locator(".messagelist")).to_contain_text(
+        "Konten zusammengeführt: juergen.groesse in juergen.groesse1"
+    )
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Teilnehmer/in ändern")
+    assert not Person.objects.filter(pk=old.pk).exists()
+    assert set(
+        Participation.objects.filter(person=new).values_list("event__number", flat=True)
+    ) == {"K-2020", "K-2026"}
+    entry = AuditEntry.objects.get(action="person.merge")
+    assert entry.actor.username == "verwaltung"
+    assert entry.data["merged_usernames"] == ["juergen.groesse"]

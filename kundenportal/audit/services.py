@@ -49,7 +49,11 @@ def _scrub(value: Any, needles: tuple[str, ...], replacement: str) -> Any:
     if isinstance(value, list):
         return [_scrub(item, needles, replacement) for item in value]
     if isinstance(value, dict):
-        return {key: _scrub(item, needles, replacement) for key, item in value.items()}
+        # A username under any key ("merged_usernames" …) goes whatever it is.
+        return {
+            key: replacement if "username" in key.lower() else _scrub(item, needles, replacement)
+            for key, item in value.items()
+        }
     return value
 
 
@@ -68,14 +72,14 @@ def audit_entries_pseudonymise(
     person made themselves keep no name of the actor either. Returns the number changed.
     """
     needles = tuple(i.lower() for i in identifiers if i and len(i) >= 3)
-    query = models.Q(actor_id=actor_id)
+    query = models.Q(actor_id=actor_id) | models.Q(actor_label__in=[i for i in identifiers if i])
     for object_type, ids in objects.items():
         if ids:
             query |= models.Q(object_type=object_type, object_id__in=[str(i) for i in ids])
     changed = []
     for entry in AuditEntry.objects.filter(query).iterator(chunk_size=500):
         entry.data = _scrub(entry.data, needles, "(gelöscht)")
-        if entry.actor_id == actor_id:
+        if entry.actor_id == actor_id or entry.actor_label.lower() in needles:
             entry.actor_label = label
         if entry.object_type in objects and entry.object_id in {
             str(i) for i in objects[entry.object_type]

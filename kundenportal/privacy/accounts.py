@@ -34,6 +34,7 @@ from kundenportal.documents.models import Certificate
 from kundenportal.notifications.models import OutboxMail
 from kundenportal.notifications.services import mail_enqueue
 from kundenportal.registrations.models import Participation, Registration
+from kundenportal.registrations.selectors import person_contact_email
 
 from .models import DeletionRequest
 
@@ -42,21 +43,6 @@ DELETED_TEMPLATE = "account_deleted"
 
 
 # --- shared helpers -------------------------------------------------------------------------
-
-
-def person_mail_address(person: Person) -> str:
-    """Where mail for the person goes: the own address, else the correspondence address of
-    their latest registration (FAQ: "die Korrespondenzadresse, über die wir alle weiteren
-    Mitteilungen versenden")."""
-    if person.email:
-        return person.email
-    return (
-        Participation.objects.filter(person=person)
-        .order_by("-registration__created_at", "-id")
-        .values_list("registration__correspondence_email", flat=True)
-        .first()
-        or ""
-    )
 
 
 def sessions_end(*, person_ids: list[int]) -> int:
@@ -113,7 +99,7 @@ def credentials_resend(*, person: Person, actor: Any) -> OutboxMail:
         raise ValidationError(
             _("Das Konto %(username)s ist deaktiviert.") % {"username": person.username}
         )
-    address = person_mail_address(person)
+    address = person_contact_email(person)
     if not address:
         raise ValidationError(
             _(
@@ -223,7 +209,7 @@ def account_deletion_plan(*, person: Person) -> DeletionPlan:
         person=person,
         counts=dict(counts),
         registrations_kept=registrations_kept,
-        mail_to=person_mail_address(person),
+        mail_to=person_contact_email(person),
         refusal=refusal,
     )
 
@@ -346,10 +332,19 @@ def account_delete(*, person: Person, actor: Any) -> DeletionResult:
     for model, instances in collected.items():
         erased.setdefault(model._meta.label_lower, []).extend(i.pk for i in instances)
     erased.setdefault(DeletionRequest._meta.label_lower, []).extend(request_ids)
+    # Accounts merged into this one earlier were the same person: their entries go too.
+    merged_ids, merged_usernames = [], []
+    for data in AuditEntry.objects.filter(
+        action="person.merge", object_type=Person._meta.label_lower, object_id=str(pk)
+    ).values_list("data", flat=True):
+        merged_ids += data.get("merged_person_ids", [])
+        merged_usernames += data.get("merged_usernames", [])
+    erased[Person._meta.label_lower] += merged_ids
     audit_entries_pseudonymise(
         objects=erased,
         actor_id=pk,
         identifiers=[
+            *merged_usernames,
             username,
             person.get_full_name(),
             f"{person.first_name} {person.last_name}",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from kundenportal.accounts.admin import PersonAdmin
 from kundenportal.accounts.models import Person
 from kundenportal.audit.admin import AuditedModelAdmin
+from kundenportal.registrations.selectors import person_contact_email
 
 from .accounts import (
     account_delete,
@@ -27,7 +28,6 @@ from .accounts import (
     accounts_for_usernames,
     accounts_merge,
     credentials_resend,
-    person_mail_address,
     usernames_parse,
 )
 from .models import DeletionRequest
@@ -260,7 +260,7 @@ class PrivacyPersonAdmin(PersonAdmin):
             "title": _("Zugangsdaten erneut senden"),
             "opts": self.opts,
             "person": person,
-            "mail_to": person_mail_address(person),
+            "mail_to": person_contact_email(person),
         }
         return TemplateResponse(request, "admin/privacy/person/credentials.html", context)
 

@@ -226,3 +226,18 @@ def test_registration_of_the_only_participant_with_company_keeps_company(staff):
     assert registration.company_name == "Firma GmbH"
     assert registration.correspondence_email == "einkauf@firma.example"
     assert registration.remarks == ""
+
+
+def test_after_merge_and_deletion_the_log_names_none_of_the_usernames(staff):
+    from kundenportal.accounts.credentials import person_set_own_password as set_password
+    from kundenportal.privacy.accounts import accounts_merge
+
+    first = person_create(first_name="Erika", last_name="Musterfrau", email="e@example.org")
+    second = person_create(first_name="Erika", last_name="Musterfrau")
+    set_password(person=second, raw_password="Ein-langes-Passwort-2026", actor=second)
+    ParticipationFactory(person=second)
+    accounts_merge(survivor_username=first.username, usernames=[second.username], actor=staff)
+    account_delete(person=first, actor=staff)
+    for row in AuditEntry.objects.values("actor_label", "object_label", "data"):
+        assert "musterfrau" not in str(row).lower(), row
+    assert AuditEntry.objects.filter(action="person.merge").exists()

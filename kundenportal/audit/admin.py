@@ -4,7 +4,7 @@ from functools import wraps
 from django.contrib import admin
 
 from .models import AuditEntry
-from .services import audit_log
+from .services import audit_log, audit_username_hash
 
 # An admin action on many rows keeps the first ids; the count is always complete.
 MAX_LOGGED_IDS = 200
@@ -107,6 +107,14 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["actor_label", "object_label", "object_id", "action"]
     date_hierarchy = "created_at"
     list_select_related = False
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term and " " not in term:
+            # The username of an erased account is kept only as a keyed hash.
+            queryset |= self.model.objects.filter(data__username_hash=audit_username_hash(term))
+        return queryset, may_have_duplicates
 
     # The log is evidence: nobody edits or deletes it by hand.
     def has_add_permission(self, request):

@@ -1,5 +1,8 @@
+import hashlib
+import hmac
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 from .models import AuditEntry
@@ -94,3 +97,13 @@ def audit_entries_pseudonymise(
         changed.append(entry)
     AuditEntry.objects.bulk_update(changed, ["data", "actor_label", "object_label"], batch_size=500)
     return len(changed)
+
+
+def audit_username_hash(username: str) -> str:
+    """Keyed hash of a username, kept in the log instead of the name of an erased account.
+
+    Given a username, staff can find the entry (the log's search computes it), so the
+    erasure can be proven; a reader of the log learns no name from it.
+    """
+    key = f"{settings.USERNAME_HASH_KEY}:audit".encode()
+    return hmac.new(key, username.strip().lower().encode(), hashlib.sha256).hexdigest()

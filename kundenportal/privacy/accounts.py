@@ -10,8 +10,6 @@ remove all of it in one transaction. What an erasure keeps, and why, is in the R
 ("Accounts: merge, deletion, credentials, audit").
 """
 
-import hashlib
-import hmac
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +26,11 @@ from django.utils.translation import gettext as _
 
 from kundenportal.accounts.models import Person
 from kundenportal.audit.models import AuditEntry
-from kundenportal.audit.services import audit_entries_pseudonymise, audit_log
+from kundenportal.audit.services import (
+    audit_entries_pseudonymise,
+    audit_log,
+    audit_username_hash,
+)
 from kundenportal.companies.models import AddressChange
 from kundenportal.documents.models import Certificate
 from kundenportal.notifications.models import OutboxMail
@@ -128,13 +130,6 @@ def credentials_resend(*, person: Person, actor: Any) -> OutboxMail:
 # --- delete on request ----------------------------------------------------------------------
 
 
-def username_erasure_hash(username: str) -> str:
-    """Keyed hash of a deleted username: the log can prove that (and when) "max.mustermann"
-    was erased if staff type the name again, but it does not tell the name to a reader."""
-    key = f"{settings.USERNAME_HASH_KEY}:erasure".encode()
-    return hmac.new(key, username.strip().lower().encode(), hashlib.sha256).hexdigest()
-
-
 def _file_fields(model) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
 
@@ -214,13 +209,17 @@ def account_deletion_plan(*, person: Person) -> DeletionPlan:
     )
 
 
-def _anonymise_registrations(person: Person, registration_ids: list[int]) -> int:
+def _anonymise_registrations(
+    person: Person, registration_ids: list[int], *, contact_email: str
+) -> int:
     """The booking record stays for accounting (event, company, billing address, date), but
     keeps no name of the deleted person.
 
     - The person was the only participant: remarks are removed; a private address (the
       person's own home address) and a correspondence address that is the person's own
-      e-mail are removed too. A company address and a booker's address stay: they belong to
+      e-mail are removed too. Without an own e-mail, the person's contact address (the
+      latest correspondence address) counts as theirs unless it booked others too: then it
+      is a booker's. A company address and a booker's address stay: they belong to
       the company or the booker, not to the deleted person.
     - Others remain on the registration: only remarks that name the person are removed.
     """
@@ -229,6 +228,7 @@ def _anonymise_registrations(person: Person, registration_ids: list[int]) -> int
         for n in (person.username, f"{person.first_name} {person.last_name}", person.last_name)
         if n and len(n) >= 3
     ]
+    own = {a.lower() for a in (person.email, contact_email) if a}
     changed = 0
     others = set(
         Participation.objects.filter(registration_id__in=registration_ids)
@@ -241,7 +241,7 @@ def _anonymise_registrations(person: Person, registration_ids: list[int]) -> int
         if registration.pk not in others:
             if registration.remarks:
                 updates["remarks"] = ""
-            if person.email and registration.correspondence_email.lower() == person.email.lower():
+            if registration.correspondence_email.lower() in own:
                 updates["correspondence_email"] = ""
             if registration.is_private_address:
                 updates.update(
@@ -303,6 +303,14 @@ def account_delete(*, person: Person, actor: Any) -> DeletionResult:
                 OutboxMail.objects.filter(pk=mail.pk).delete()
                 outbox_deleted += 1
     mail_to = plan.mail_to
+    # A contact address that also booked other people is a booker's (HR), not the person's.
+    own_address = person.email or (
+        ""
+        if Participation.objects.filter(registration__correspondence_email__iexact=mail_to)
+        .exclude(person=person)
+        .exists()
+        else mail_to
+    )
     if mail_to:
         mail_enqueue(
             template=DELETED_TEMPLATE,
@@ -316,7 +324,7 @@ def account_delete(*, person: Person, actor: Any) -> DeletionResult:
 
     # 2. The booking records that stay lose the person's name.
     registration_ids = plan.registrations_kept
-    _anonymise_registrations(person, registration_ids)
+    _anonymise_registrations(person, registration_ids, contact_email=own_address)
 
     # 3. Requests and the log keep what was done, not whom it named.
     requests = DeletionRequest.objects.filter(person=person)
@@ -381,7 +389,7 @@ def account_delete(*, person: Person, actor: Any) -> DeletionResult:
         object_id=str(pk),
         object_label=label,
         data={
-            "username_hash": username_erasure_hash(username),
+            "username_hash": audit_username_hash(username),
             "deleted": plan.counts,
             "files": len(files),
             "registrations_kept_without_name": registration_ids,

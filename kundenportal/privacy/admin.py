@@ -66,6 +66,28 @@ class MergeForm(forms.Form):
         return names
 
 
+class PasswordStateFilter(admin.SimpleListFilter):
+    title = _("Zugang")
+    parameter_name = "zugang"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("eigenes", _("Eigenes Passwort gesetzt")),
+            ("initial", _("Initialpasswort versandt, noch kein eigenes")),
+            ("keiner", _("Noch keine Zugangsdaten")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "eigenes":
+            return queryset.filter(own_password_set_at__isnull=False)
+        if value == "initial":
+            return queryset.filter(own_password_set_at__isnull=True).exclude(initial_password="")
+        if value == "keiner":
+            return queryset.filter(own_password_set_at__isnull=True, initial_password="")
+        return queryset
+
+
 admin.site.unregister(Person)
 
 
@@ -80,8 +102,7 @@ class PrivacyPersonAdmin(PersonAdmin):
     change_form_template = "admin/privacy/person/change_form.html"
     change_list_template = "admin/privacy/person/change_list.html"
     list_display = [*PersonAdmin.list_display, "last_login"]
-    list_filter = [*PersonAdmin.list_filter, "company"]
-    show_facets = admin.ShowFacets.NEVER
+    list_filter = [*PersonAdmin.list_filter, PasswordStateFilter]
 
     def has_delete_permission(self, request, obj=None):
         # An account is deleted only through "Konto löschen": the plain admin delete would

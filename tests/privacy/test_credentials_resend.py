@@ -86,3 +86,21 @@ def test_admin_action_and_button_resend_and_audit(staff, client):
     entries = AuditEntry.objects.filter(action="person.credentials_resent", actor=staff)
     assert entries.count() == 2
     assert entries.first().data["kind"] == "initial_password"
+
+
+def test_account_list_search_filter_and_query_count(staff, client, django_assert_max_num_queries):
+    from tests.factories import CompanyFactory
+
+    company = CompanyFactory(name="Klärwerk Nord GmbH")
+    for n in range(25):
+        PersonFactory(company=company if n % 2 else CompanyFactory())
+    own = PersonFactory(username="hat.passwort", password="Ein-langes-Passwort-2026")
+    client.force_login(staff)
+    url = reverse("admin:accounts_person_changelist")
+    with django_assert_max_num_queries(12):
+        page = client.get(url).content.decode()
+    assert "hat.passwort" in page
+    assert "Klärwerk Nord GmbH" in client.get(url, {"q": "klärwerk nord"}).content.decode()
+    assert own.username in client.get(url, {"q": own.email}).content.decode()
+    filtered = client.get(url, {"zugang": "eigenes"}).content.decode()
+    assert "hat.passwort" in filtered and "teilnehmer.nummer" not in filtered

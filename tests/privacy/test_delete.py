@@ -11,14 +11,14 @@ from kundenportal.accounts.credentials import person_set_own_password
 from kundenportal.accounts.models import Person
 from kundenportal.accounts.services import person_create
 from kundenportal.audit.models import AuditEntry
-from kundenportal.audit.services import audit_log
+from kundenportal.audit.services import audit_log, audit_username_hash
 from kundenportal.companies.models import AddressChange
 from kundenportal.companies.services import address_change_create
 from kundenportal.confirmations.services import event_confirm
 from kundenportal.documents.models import Certificate
 from kundenportal.notifications.models import OutboxMail
 from kundenportal.notifications.rendering import mail_render
-from kundenportal.privacy.accounts import account_delete, username_erasure_hash
+from kundenportal.privacy.accounts import account_delete
 from kundenportal.privacy.models import DeletionRequest
 from kundenportal.privacy.services import deletion_request_create
 from kundenportal.registrations.models import Participation, Registration
@@ -100,7 +100,7 @@ def test_delete_removes_everything_and_keeps_bookings_without_name(
     # The log: what was done and by whom, no name of the deleted person anywhere.
     entry = AuditEntry.objects.get(action="person.delete")
     assert entry.actor == staff and entry.object_id == str(pk)
-    assert entry.data["username_hash"] == username_erasure_hash("erika.musterfrau")
+    assert entry.data["username_hash"] == audit_username_hash("erika.musterfrau")
     for row in AuditEntry.objects.values("actor_label", "object_label", "data"):
         assert "musterfrau" not in str(row).lower(), row
 
@@ -125,10 +125,33 @@ def test_notice_is_queued_with_plain_data_before_the_data_are_gone(staff):
 
 def test_notice_goes_to_the_correspondence_address_without_own_email(staff):
     person = PersonFactory(email="")
-    ParticipationFactory(person=person, registration__correspondence_email="hr@firma.example")
+    own = ParticipationFactory(
+        person=person, registration__correspondence_email="p@privat.example"
+    ).registration
     result = account_delete(person=person, actor=staff)
-    assert result.mail_sent_to == "hr@firma.example"
-    assert OutboxMail.objects.get(template="account_deleted").to == ["hr@firma.example"]
+    assert result.mail_sent_to == "p@privat.example"
+    assert OutboxMail.objects.get(template="account_deleted").to == ["p@privat.example"]
+    # It was the person's own address: the kept booking record loses it.
+    assert Registration.objects.get(pk=own.pk).correspondence_email == ""
+
+
+def test_a_bookers_address_stays_on_the_booking_record(staff):
+    person = PersonFactory(email="")
+    booked = ParticipationFactory(
+        person=person, registration__correspondence_email="hr@firma.example"
+    ).registration
+    ParticipationFactory(registration__correspondence_email="hr@firma.example")
+    assert account_delete(person=person, actor=staff).mail_sent_to == "hr@firma.example"
+    assert Registration.objects.get(pk=booked.pk).correspondence_email == "hr@firma.example"
+
+
+def test_staff_find_the_erasure_in_the_log_by_the_username(staff, client):
+    person = person_create(first_name="Erika", last_name="Musterfrau")
+    account_delete(person=person, actor=staff)
+    client.force_login(staff)
+    page = client.get(reverse("admin:audit_auditentry_changelist"), {"q": "Erika.Musterfrau"})
+    html = page.content.decode()
+    assert f"Gelöschtes Konto Nr. {person.pk}" in html and "person.delete" in html
 
 
 def test_deleted_username_is_never_issued_again(staff):

@@ -66,3 +66,35 @@ def test_staff_merge_two_accounts_by_usernames(live_server, page: Page):
     entry = AuditEntry.objects.get(action="person.merge")
     assert entry.actor.username == "verwaltung"
     assert entry.data["merged_usernames"] == ["juergen.groesse"]
+
+
+def test_staff_delete_an_account_from_its_deletion_request(live_server, page: Page):
+    from kundenportal.notifications.models import OutboxMail
+    from kundenportal.privacy.services import deletion_request_create
+    from tests.factories import CertificateFactory
+
+    PersonFactory(username="verwaltung", is_staff=True, is_superuser=True, password=STAFF_PASSWORD)
+    erika = person_create(first_name="Erika", last_name="Musterfrau", email="erika@example.org")
+    CertificateFactory(participation__person=erika)
+    deletion_request_create(person=erika, reason="Bitte löschen")
+
+    page.goto(f"{live_server.url}/verwaltung/login/")
+    page.get_by_label("Benutzername").fill("verwaltung")
+    page.get_by_label("Passwort").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.goto(f"{live_server.url}/verwaltung/privacy/deletionrequest/")
+    page.locator("input[name=_selected_action]").first.check()
+    page.locator("select[name=action]").select_option("delete_accounts")
+    page.get_by_role("button", name="Ausführen").click()
+    plan = page.locator("#deletion-plan")
+    expect(plan).to_contain_text("erika.musterfrau")
+    expect(plan).to_contain_text("1 Teilnahmen")
+    expect(plan).to_contain_text("1 Bescheinigungen")
+    expect(plan).to_contain_text("erika@example.org")
+    if os.environ.get("SCREENSHOT_DIR"):
+        page.screenshot(path=f"{os.environ['SCREENSHOT_DIR']}/delete.png", full_page=True)
+    page.get_by_role("button", name="Ja, 1 Konto/Konten endgültig löschen").click()
+    expect(page.locator(".messagelist")).to_contain_text(f"Konto Nr. {erika.pk} gelöscht")
+    expect(page.locator(".messagelist")).to_contain_text("erika@example.org")
+    assert not Person.objects.filter(pk=erika.pk).exists()
+    assert OutboxMail.objects.filter(template="account_deleted").count() == 1

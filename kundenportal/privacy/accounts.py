@@ -275,7 +275,9 @@ def account_delete(*, person: Person, actor: Any) -> DeletionResult:
     the same transaction; the audit entry keeps only the account number and a keyed hash of
     the username.
     """
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    person = Person.objects.select_for_update().filter(pk=person.pk).first()
+    if person is None:
+        raise ValidationError(_("Das Konto besteht nicht mehr."))
     _staff_refusal(person)
     if actor is not None and getattr(actor, "pk", None) == person.pk:
         raise ValidationError(_("Sie können Ihr eigenes Konto nicht löschen."))
@@ -501,6 +503,13 @@ def accounts_merge(*, survivor_username: str, usernames: list[str], actor: Any) 
         .filter(pk__in=[a.pk for a in accounts])
         .order_by("pk")
     }
+    gone = [a.username for a in accounts if a.pk not in locked]
+    if gone:
+        # Merged or deleted by someone else a moment ago (we waited for their lock).
+        raise ValidationError(
+            _("Das Konto %(names)s wurde inzwischen zusammengeführt oder gelöscht.")
+            % {"names": ", ".join(gone)}
+        )
     survivor = next(locked[a.pk] for a in accounts if a.username == survivor_username)
     merged = [locked[a.pk] for a in accounts if a.pk != survivor.pk]
     merged_ids = [p.pk for p in merged]

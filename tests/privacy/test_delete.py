@@ -264,3 +264,17 @@ def test_after_merge_and_deletion_the_log_names_none_of_the_usernames(staff):
     for row in AuditEntry.objects.values("actor_label", "object_label", "data"):
         assert "musterfrau" not in str(row).lower(), row
     assert AuditEntry.objects.filter(action="person.merge").exists()
+
+
+def test_sent_notice_keeps_no_name_in_the_outbox(staff):
+    from django.core import mail as django_mail
+
+    from kundenportal.notifications.delivery import outbox_process
+
+    erika = person_create(first_name="Erika", last_name="Musterfrau", email="e@example.org")
+    account_delete(person=erika, actor=staff)
+    assert outbox_process().sent == 1
+    [sent] = django_mail.outbox
+    assert sent.to == ["e@example.org"] and "Erika Musterfrau" in sent.body
+    row = OutboxMail.objects.get(template="account_deleted")
+    assert row.status == OutboxMail.Status.SENT and row.context == {}

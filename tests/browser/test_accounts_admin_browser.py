@@ -17,8 +17,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 STAFF_PASSWORD = "Verwaltung-Essen-2026"
 
 
-def test_staff_merge_two_accounts_by_usernames(live_server, page: Page):
+def staff_log_in(page: Page, base_url: str) -> None:
     PersonFactory(username="verwaltung", is_staff=True, is_superuser=True, password=STAFF_PASSWORD)
+    page.goto(f"{base_url}/verwaltung/login/")
+    page.get_by_label("Benutzername").fill("verwaltung")
+    page.get_by_label("Passwort").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_role("link", name="Abmelden")).to_be_visible()
+
+
+def test_staff_merge_two_accounts_by_usernames(live_server, page: Page):
     old = person_create(first_name="Jürgen", last_name="Größe", company=CompanyFactory())
     new = person_create(
         first_name="Jürgen",
@@ -29,10 +37,7 @@ def test_staff_merge_two_accounts_by_usernames(live_server, page: Page):
     ParticipationFactory(person=old, registration__event=EventFactory(number="K-2020"))
     ParticipationFactory(person=new, registration__event=EventFactory(number="K-2026"))
 
-    page.goto(f"{live_server.url}/verwaltung/login/")
-    page.get_by_label("Benutzername").fill("verwaltung")
-    page.get_by_label("Passwort").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    staff_log_in(page, live_server.url)
     page.goto(f"{live_server.url}/verwaltung/accounts/person/")
     page.get_by_role("link", name="Konten zusammenführen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Konten zusammenführen")
@@ -73,15 +78,11 @@ def test_staff_delete_an_account_from_its_deletion_request(live_server, page: Pa
     from kundenportal.privacy.services import deletion_request_create
     from tests.factories import CertificateFactory
 
-    PersonFactory(username="verwaltung", is_staff=True, is_superuser=True, password=STAFF_PASSWORD)
     erika = person_create(first_name="Erika", last_name="Musterfrau", email="erika@example.org")
     CertificateFactory(participation__person=erika)
     deletion_request_create(person=erika, reason="Bitte löschen")
 
-    page.goto(f"{live_server.url}/verwaltung/login/")
-    page.get_by_label("Benutzername").fill("verwaltung")
-    page.get_by_label("Passwort").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    staff_log_in(page, live_server.url)
     page.goto(f"{live_server.url}/verwaltung/privacy/deletionrequest/")
     page.locator("input[name=_selected_action]").first.check()
     page.locator("select[name=action]").select_option("delete_accounts")

@@ -23,7 +23,7 @@ def staff_log_in(page: Page, base_url: str) -> None:
     page.get_by_label("Benutzername").fill("verwaltung")
     page.get_by_label("Passwort").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
-    expect(page.get_by_role("link", name="Abmelden")).to_be_visible()
+    expect(page.get_by_role("button", name="Abmelden")).to_be_visible()
 
 
 def test_staff_merge_two_accounts_by_usernames(live_server, page: Page):

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from kundenportal.audit.admin import AuditedModelAdmin
+
 from .models import Person
 
 
 @admin.register(Person)
-class PersonAdmin(UserAdmin):
+class PersonAdmin(AuditedModelAdmin, UserAdmin):
     list_display = ["username", "last_name", "first_name", "company", "email", "is_staff"]
     list_filter = ["is_staff", "is_active"]
     search_fields = ["username", "first_name", "last_name", "email", "company__name"]

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from kundenportal.audit.admin import AuditedModelAdmin
 from kundenportal.core.text import match_key
 
 from .models import AddressChange, AddressFields, Company
@@ -17,7 +18,7 @@ FIELD_LABELS = {
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(AuditedModelAdmin, admin.ModelAdmin):
     list_display = ["name", "postal_code", "city", "phone", "person_count"]
     search_fields = ["name", "city", "postal_code"]
     fieldsets = [
@@ -39,7 +40,7 @@ class CompanyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AddressChange)
-class AddressChangeAdmin(admin.ModelAdmin):
+class AddressChangeAdmin(AuditedModelAdmin, admin.ModelAdmin):
     list_display = [
         "person",
         "company_name",

@@ -6,6 +6,7 @@
 from django.contrib import admin
 from django.db import transaction
 
+from kundenportal.audit.admin import AuditedModelAdmin
 from kundenportal.audit.services import audit_log
 
 from .models import Certificate, CourseDocument, OnlineLink
@@ -60,7 +61,7 @@ class OnlineLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(StoredFileAdmin):
+class CertificateAdmin(AuditedModelAdmin, StoredFileAdmin):
     list_display = ["title", "participation", "issued_on", "filename"]
     search_fields = [
         "participation__person__username",

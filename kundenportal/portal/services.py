@@ -16,6 +16,7 @@ from kundenportal.accounts.models import Person
 from kundenportal.audit.services import audit_log
 from kundenportal.notifications.services import mail_enqueue
 from kundenportal.registrations.models import Participation
+from kundenportal.registrations.selectors import person_contact_email
 
 
 def _latest_correspondence_email():
@@ -47,19 +48,6 @@ def persons_by_contact_email(email: str) -> list[Person]:
         for person in candidates
         if (person.email or person.latest_correspondence or "").lower() == wanted
     ]
-
-
-def person_contact_email(person: Person) -> str:
-    """Where mail for the person goes: the own address, else the latest booker's address."""
-    if person.email:
-        return person.email
-    return (
-        Participation.objects.filter(person=person)
-        .order_by("-registration__created_at", "-id")
-        .values_list("registration__correspondence_email", flat=True)
-        .first()
-        or ""
-    )
 
 
 @transaction.atomic

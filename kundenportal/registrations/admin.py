@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from kundenportal.accounts.models import Person
+from kundenportal.audit.admin import AuditedModelAdmin
 
 from .customer_import import customers_import
 from .models import Participation, Registration
@@ -89,7 +90,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(AuditedModelAdmin, admin.ModelAdmin):
     list_display = [
         "id",
         "event",
@@ -246,7 +247,7 @@ class ReassignForm(forms.Form):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
+class ParticipationAdmin(AuditedModelAdmin, admin.ModelAdmin):
     list_display = ["person", "event", "status", "registration_review", "confirmation_sent_at"]
     list_filter = ["status", "registration__review"]
     search_fields = ["person__username", "person__last_name", "event__number"]

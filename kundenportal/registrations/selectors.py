@@ -29,3 +29,18 @@ def registration_submitted_get(*, pk: int | None, event: Event) -> Registration 
 
 def registrations_pending_review_count() -> int:
     return Registration.objects.filter(review=Registration.Review.PENDING).count()
+
+
+def person_contact_email(person) -> str:
+    """Where mail for the person goes: the own address, else the correspondence address of
+    their latest registration (a booker's). Used by "Passwort vergessen", "Zugangsdaten
+    erneut senden" and the notice of an account's deletion."""
+    if person.email:
+        return person.email
+    return (
+        Participation.objects.filter(person=person)
+        .order_by("-registration__created_at", "-id")
+        .values_list("registration__correspondence_email", flat=True)
+        .first()
+        or ""
+    )

@@ -1,0 +1,33 @@
+"""Send-time parts of the account mails of the privacy app."""
+
+from typing import Any
+
+from kundenportal.accounts.credentials import credentials_for_mail
+from kundenportal.accounts.models import Person
+from kundenportal.notifications.models import OutboxMail
+from kundenportal.notifications.rendering import MailObsolete
+
+
+def credentials_mail_context(mail: OutboxMail) -> dict[str, Any]:
+    """Context provider for ``credentials``: the person and their access data, made now."""
+    person = Person.objects.filter(pk=mail.context.get("person_id")).first()
+    if person is None:
+        raise MailObsolete("Das Konto besteht nicht mehr.")
+    if not person.is_active:
+        raise MailObsolete("Das Konto ist deaktiviert.")
+    return {
+        # The sent hook (confirmations.mail.confirmation_mail_sent) reads these two.
+        "person_id": person.pk,
+        "participant": {
+            "salutation": person.get_salutation_display() if person.salutation else "",
+            "full_name": person.get_full_name(),
+        },
+        "credentials": credentials_for_mail(
+            person=person, seed=mail.secret_seed("initial_password")
+        ),
+    }
+
+
+def account_deleted_mail_sent(mail: OutboxMail, provided: dict[str, Any]) -> None:
+    """Once the notice of a deletion has gone out, its row keeps no name of the person."""
+    OutboxMail.objects.filter(pk=mail.pk).update(context={})

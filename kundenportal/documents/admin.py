@@ -7,7 +7,6 @@ from django.contrib import admin
 from django.db import transaction
 
 from kundenportal.audit.admin import AuditedModelAdmin
-from kundenportal.audit.services import audit_log
 
 from .models import Certificate, CourseDocument, OnlineLink
 from .services import file_metadata_apply
@@ -62,6 +61,7 @@ class OnlineLinkAdmin(admin.ModelAdmin):
 
 @admin.register(Certificate)
 class CertificateAdmin(AuditedModelAdmin, StoredFileAdmin):
+    # Adding, changing and deleting are logged by AuditedModelAdmin (once each).
     list_display = ["title", "participation", "issued_on", "filename"]
     search_fields = [
         "participation__person__username",
@@ -72,21 +72,3 @@ class CertificateAdmin(AuditedModelAdmin, StoredFileAdmin):
     raw_id_fields = ["participation"]
     date_hierarchy = "issued_on"
     fields = ["participation", "title", "issued_on", "file", "filename", "content_type", "size"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        audit_log(
-            actor=request.user,
-            action="certificate.change" if change else "certificate.create",
-            obj=obj,
-            data={"fields": sorted(form.changed_data)},
-        )
-
-    def delete_model(self, request, obj):
-        audit_log(actor=request.user, action="certificate.delete", obj=obj)
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            audit_log(actor=request.user, action="certificate.delete", obj=obj)
-        super().delete_queryset(request, queryset)

@@ -47,7 +47,10 @@ def test_staff_upload_a_certificate_and_it_is_logged(
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     certificate = Certificate.objects.get()
-    assert AuditEntry.objects.filter(action="certificate.create", object_id=str(certificate.pk))
+    logged = AuditEntry.objects.filter(
+        object_type="documents.certificate", object_id=str(certificate.pk)
+    )
+    assert [e.action for e in logged] == ["admin.add"]
     name = certificate.file.name
     assert certificate.file.storage.exists(name)
     # The file goes once the deletion is committed.
@@ -57,3 +60,4 @@ def test_staff_upload_a_certificate_and_it_is_logged(
         )
     assert not Certificate.objects.exists()
     assert not certificate.file.storage.exists(name)
+    assert [e.action for e in logged.order_by("id")] == ["admin.add", "admin.delete"]

@@ -23,7 +23,13 @@ class Registration(AddressFields):
     event = models.ForeignKey(
         Event, verbose_name="Veranstaltung", on_delete=models.PROTECT, related_name="registrations"
     )
-    correspondence_email = models.EmailField("E-Mail-Adresse (Korrespondenz)")
+    # Required by the booking form; empty only once an erasure removed the deleted person's
+    # own address from a booking record that must stay for accounting.
+    correspondence_email = models.EmailField(
+        "E-Mail-Adresse (Korrespondenz)",
+        blank=True,
+        help_text="Leer, wenn die Adresse mit der Löschung eines Kontos entfernt wurde.",
+    )
     company_name = models.CharField("Firma", max_length=200, blank=True)
     is_private_address = models.BooleanField("Privatadresse", default=False)
     remarks = models.TextField("Bemerkungen", blank=True)

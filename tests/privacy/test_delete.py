@@ -278,3 +278,12 @@ def test_sent_notice_keeps_no_name_in_the_outbox(staff):
     assert sent.to == ["e@example.org"] and "Erika Musterfrau" in sent.body
     row = OutboxMail.objects.get(template="account_deleted")
     assert row.status == OutboxMail.Status.SENT and row.context == {}
+
+
+def test_kept_booking_record_without_address_stays_valid_for_staff(staff):
+    erika, _certificate, own, _shared, _colleague = erika_with_history()
+    account_delete(person=erika, actor=staff)
+    own = Registration.objects.get(pk=own.pk)
+    assert own.correspondence_email == ""
+    # Staff can still open and save the booking record in the admin.
+    own.full_clean()

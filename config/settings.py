@@ -366,3 +366,17 @@ LOGGING["loggers"]["axes"] = {"level": "WARNING"}
 # --- Registration (issue 3) -----------------------------------------------------------------
 # A form sent without a valid CSRF token gets a German page instead of Django's English one.
 CSRF_FAILURE_VIEW = "kundenportal.registrations.views.csrf_failure"
+
+# --- Retention: the daily purge (retention branch) -------------------------------------------
+# The periods are COURSE_DOCUMENT_RETENTION_DAYS, CERTIFICATE_RETENTION_YEARS and
+# PARTICIPATION_RETENTION_YEARS above; the purge deletes by the same dates the portal shows.
+INSTALLED_APPS += ["kundenportal.retention"]
+# Local time of the daily run (HH:MM).
+RETENTION_RUN_AT = env.str("RETENTION_RUN_AT", default="03:00")
+# Rows per chunk; each chunk is deleted in its own transaction.
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=1000)
+# Lease of a running purge, renewed after every chunk: a purge that dies blocks the next one
+# at most this long.
+RETENTION_LOCK_SECONDS = env.int("RETENTION_LOCK_SECONDS", default=600)
+# Login logs of django-axes (if ever switched on) are kept this many days.
+LOGIN_LOG_KEEP_DAYS = env.int("LOGIN_LOG_KEEP_DAYS", default=30)

@@ -311,13 +311,14 @@ def _lock_account_names(pks: list) -> list:
         )
         for pk, name_key, company_id in rows
     }
-    locked = []
+    # One round trip; a lock that is taken is skipped, never waited for (so no deadlock).
+    by_key = {key: pk for pk, key in keys.items()}
     with connection.cursor() as cursor:
-        for pk in sorted(keys, key=keys.get):
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [keys[pk]])
-            if cursor.fetchone()[0]:
-                locked.append(pk)
-    return locked
+        cursor.execute(
+            "SELECT k FROM unnest(%s::bigint[]) AS t(k) WHERE pg_try_advisory_xact_lock(k)",
+            [list(by_key)],
+        )
+        return [by_key[key] for (key,) in cursor.fetchall()]
 
 
 def _account_before_delete(pks: list) -> None:

@@ -45,6 +45,7 @@ class PurgeResult:
     moment: Moment
     dry_run: bool
     counts: dict[str, int] = field(default_factory=dict)
+    seconds_per_category: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
     files_deleted: int = 0
     files_pending: int = 0
@@ -223,6 +224,7 @@ def retention_purge(
         retried, _failed = pending_files_delete()
         result.files_deleted += retried
         for policy, model in active_policies(policies):
+            policy_started = time.monotonic()
             count = _purge_policy(
                 policy=policy,
                 model=model,
@@ -232,7 +234,13 @@ def retention_purge(
                 result=result,
             )
             result.counts[policy.key] = count
-            logger.info("retention: %s: %d deleted", policy.key, count)
+            result.seconds_per_category[policy.key] = time.monotonic() - policy_started
+            logger.info(
+                "retention: %s: %d deleted in %.1f s",
+                policy.key,
+                count,
+                result.seconds_per_category[policy.key],
+            )
         result.files_pending = PendingFileDeletion.objects.count()
         result.seconds = time.monotonic() - started
         with transaction.atomic():

@@ -76,3 +76,12 @@ clean:
 # Uses wrk if installed (apt-get install wrk), else Python threads; DATABASE_URL as usual.
 bench-portal: install-test
 	$(PY) bench/portal.py --check
+
+# --- Retention (retention branch) ------------------------------------------------------------
+.PHONY: purge-dry-run bench-retention
+# What the daily purge would delete now, per category (changes nothing).
+purge-dry-run: migrate
+	DEBUG=1 $(PY) manage.py purge_retention --dry-run
+
+bench-retention: install-test
+	$(PY) bench/retention.py

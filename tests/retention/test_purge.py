@@ -419,3 +419,27 @@ def test_schedule_predicts_what_each_daily_run_deletes(at, purge):
             actual[key].append(counts[key])
     # Audit entries written by the runs themselves are 2026 entries; nothing else changes.
     assert actual == predicted
+
+
+def test_command_deletes_and_prints_counts(at):
+    _old_history(2)
+    out = io.StringIO()
+    with at(TODAY):
+        call_command("purge_retention", "--batch-size", "1", stdout=out)
+        with pytest.raises(CommandError):
+            call_command("purge_retention", "--batch-size", "0", stdout=io.StringIO())
+    assert "2 gelöscht" in out.getvalue()
+    assert not Certificate.objects.exists()
+
+
+def test_next_run_follows_the_worker_bookkeeping(at):
+    from kundenportal.notifications.models import PeriodicJob
+    from kundenportal.retention.selectors import retention_next_run
+
+    with at(TODAY, hour=12):
+        assert retention_next_run() == Moment.planned(TODAY + dt.timedelta(days=1))
+        # Overdue (no worker ran it): the next run is now.
+        PeriodicJob.objects.create(
+            name="retention.purge", due_at=timezone.now() - dt.timedelta(days=2)
+        )
+        assert retention_next_run() == Moment.current()

@@ -293,10 +293,11 @@ def _lock_account_names(pks: list) -> list:
     """Skip accounts a registration is reusing right now.
 
     ``registrations.services.person_resolve`` holds the transaction-level advisory lock
-    "person:<name key>:<company>" while it looks for and reuses an account. Taking the same
-    lock (without waiting) means: a registration that got there first has committed its new
-    participation before we re-check, and one that comes later waits for our commit and then
-    finds no account to reuse. Accounts whose lock is taken are left for the next run.
+    "person:<name key>:<company>" while it looks for and reuses an account. We try the same
+    lock without waiting: if a registration holds it, the account is left for the next run;
+    a registration that comes after us waits for our commit and then finds no account to
+    reuse (so it creates a new one). The key is derived as ``companies.services.advisory_lock``
+    derives it; tests/retention/test_concurrency.py holds the lock through that function.
     """
     if connection.vendor != "postgresql" or not pks:
         return pks  # SQLite admits one writing transaction at a time.

@@ -80,3 +80,12 @@ bench-portal: install-test
 # --- Back office (documents branch): certificate PDFs for an event of 200 attendees ---------
 bench-certificates: install-test
 	$(PY) bench/certificates.py --attendees 200
+
+# --- Retention (retention branch) ------------------------------------------------------------
+.PHONY: purge-dry-run bench-retention
+# What the daily purge would delete now, per category (changes nothing).
+purge-dry-run: migrate
+	DEBUG=1 $(PY) manage.py purge_retention --dry-run
+
+bench-retention: install-test
+	$(PY) bench/retention.py

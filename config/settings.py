@@ -394,3 +394,17 @@ DOCUMENT_UPLOAD_EXTENSIONS = env.list(
 # Place printed beside the issue date of a certificate ("Wesel, den ..."); default: the
 # provider's city.
 CERTIFICATE_ISSUE_PLACE = env.str("CERTIFICATE_ISSUE_PLACE", default="")
+
+# --- Retention: the daily purge (retention branch) -------------------------------------------
+# The periods are COURSE_DOCUMENT_RETENTION_DAYS, CERTIFICATE_RETENTION_YEARS and
+# PARTICIPATION_RETENTION_YEARS above; the purge deletes by the same dates the portal shows.
+INSTALLED_APPS += ["kundenportal.retention"]
+# Local time of the daily run (HH:MM).
+RETENTION_RUN_AT = env.str("RETENTION_RUN_AT", default="03:00")
+# Rows per chunk; each chunk is deleted in its own transaction.
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=1000)
+# Lease of a running purge, renewed after every chunk: a purge that dies blocks the next one
+# at most this long.
+RETENTION_LOCK_SECONDS = env.int("RETENTION_LOCK_SECONDS", default=600)
+# Login logs of django-axes (if ever switched on) are kept this many days.
+LOGIN_LOG_KEEP_DAYS = env.int("LOGIN_LOG_KEEP_DAYS", default=30)

@@ -1,0 +1,23 @@
+"""Retention: the daily purge of data whose period has ended (one policy per category)."""
+
+import datetime as dt
+
+from django.apps import AppConfig
+from django.conf import settings
+
+
+class RetentionConfig(AppConfig):
+    name = "kundenportal.retention"
+    verbose_name = "Aufbewahrung"
+
+    def ready(self):
+        from kundenportal.notifications.jobs import periodic_job
+
+        from .services import retention_purge_job
+
+        hour, minute = (int(part) for part in settings.RETENTION_RUN_AT.split(":"))
+        # A run over a large backlog may take long; the purge's own lease (renewed per chunk)
+        # is what keeps two runs apart, the job lease only avoids needless starts.
+        periodic_job(
+            "retention.purge", daily_at=dt.time(hour, minute), lease=dt.timedelta(hours=6)
+        )(retention_purge_job)

@@ -1,0 +1,58 @@
+from django.db import models
+
+
+class PurgeState(models.Model):
+    """The single row that keeps two purge runs from overlapping, and the last run's result.
+
+    Whoever moves ``locked_until`` forward in one conditional UPDATE holds the purge; the
+    holder renews the lease after every chunk, so a run that dies only blocks the next one
+    until its lease ends. Works the same on SQLite and PostgreSQL and through a connection
+    pooler (no session-level advisory lock).
+    """
+
+    name = models.CharField("Name", max_length=50, unique=True)
+    holder = models.CharField("Gesperrt durch", max_length=64, blank=True)
+    locked_until = models.DateTimeField("Gesperrt bis", null=True, blank=True)
+    last_started_at = models.DateTimeField("Letzter Lauf gestartet", null=True, blank=True)
+    last_finished_at = models.DateTimeField("Letzter Lauf beendet", null=True, blank=True)
+    # Counts per category of the last finished run; never names.
+    last_counts = models.JSONField("Gelöscht im letzten Lauf", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "Löschlauf"
+        verbose_name_plural = "Löschläufe"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PendingFileDeletion(models.Model):
+    """A file whose record is already deleted and that must still leave the storage.
+
+    Written in the transaction that deletes the record; the file is deleted after the commit
+    and this row with it. If that fails (storage down, process killed between commit and
+    delete), the next run tries again, so no file of a deleted record stays behind.
+    """
+
+    field = models.CharField("Feld", max_length=100)  # "documents.certificate.file"
+    name = models.CharField("Dateiname im Speicher", max_length=255)
+    created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
+    attempts = models.PositiveIntegerField("Versuche", default=0)
+    last_error = models.TextField("Letzter Fehler", blank=True)
+
+    class Meta:
+        verbose_name = "Ausstehende Dateilöschung"
+        verbose_name_plural = "Ausstehende Dateilöschungen"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RetentionSchedule(PurgeState):
+    """Admin entry "Aufbewahrung: Was als Nächstes gelöscht wird" (a page, not a list)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "Aufbewahrung: Was als Nächstes gelöscht wird"
+        verbose_name_plural = "Aufbewahrung: Was als Nächstes gelöscht wird"

@@ -5,9 +5,10 @@ from when; nothing else about the person. Codes are 120 random bits, so they can
 guessed, and an unknown, malformed or expired code answers the same 404.
 """
 
+from django import forms
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -17,6 +18,45 @@ from .models import VERIFICATION_ALPHABET, VERIFICATION_CODE_LENGTH
 
 def _normalised(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch not in " -")
+
+
+def _code_matches(code: str) -> bool:
+    if len(code) != VERIFICATION_CODE_LENGTH or not set(code) <= set(VERIFICATION_ALPHABET):
+        return False
+    try:
+        selectors.certificate_for_check(code=code, today=timezone.localdate())
+    except ObjectDoesNotExist:
+        return False
+    return True
+
+
+class CertificateCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Prüfcode der Bescheinigung",
+        max_length=64,
+        help_text="Er steht unten auf der Bescheinigung, z. B. ABCD-EFGH-JKLM-NPQR-STUV-WXYZ.",
+    )
+
+    def clean_code(self) -> str:
+        code = _normalised(self.cleaned_data["code"])
+        # One answer for unknown, malformed and expired codes alike.
+        if not _code_matches(code):
+            raise forms.ValidationError(
+                "Zu diesem Prüfcode gibt es keine gültige Bescheinigung. "
+                "Bitte prüfen Sie Ihre Eingabe."
+            )
+        return code
+
+
+@require_safe
+def certificate_check_form(request):
+    """For a printed certificate without a phone at hand: type the code instead of the QR."""
+    form = CertificateCodeForm(request.GET if "code" in request.GET else None)
+    if form.is_valid():
+        return redirect("documents:certificate_check", code=form.cleaned_data["code"])
+    response = render(request, "documents/certificate_check_form.html", {"form": form})
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 @require_safe

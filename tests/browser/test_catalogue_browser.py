@@ -46,6 +46,14 @@ def test_catalogue_and_detail_have_no_serious_accessibility_violations(live_serv
     page.goto(live_server.url + f"/veranstaltungen/{event.number}/")
     assert _serious_violations(page) == []
 
+    # The public certificate check, with a wrong code (the error state).
+    page.get_by_role("link", name="Bescheinigung prüfen").click()
+    page.get_by_label("Prüfcode der Bescheinigung").fill("ABCD-EFGH")
+    page.get_by_role("button", name="Prüfen").click()
+    expect(page.locator(".errorlist")).to_contain_text("keine gültige Bescheinigung")
+    expect(page.get_by_label("Prüfcode der Bescheinigung")).to_have_value("ABCD-EFGH")
+    assert _serious_violations(page) == []
+
 
 def test_catalogue_works_with_keyboard_alone(live_server, page: Page):
     EventFactory(title="Gefährdungsbeurteilung im Kanalbetrieb")

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -107,3 +108,43 @@ def test_an_expired_certificate_is_not_confirmed(client, certificate, time_machi
 def test_only_get(client, certificate):
     url = reverse("documents:certificate_check", args=[certificate.verification_code])
     assert client.post(url).status_code == 405
+
+
+def test_the_code_can_be_typed_in_a_form(client, certificate):
+    url = reverse("documents:certificate_check_form")
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Prüfcode der Bescheinigung" in page.content.decode()
+
+    # As printed: in groups, lower case, with spaces around.
+    code = certificate.verification_code
+    typed = " " + "-".join(code[i : i + 4] for i in range(0, len(code), 4)).lower() + " "
+    response = client.get(url, {"code": typed})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("documents:certificate_check", args=[code])
+    assert "Jürgen Größe" in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize("typed", ["", "ABC", "Z" * 24, "ÄÖÜ-😀", "x" * 200])
+def test_an_unknown_or_malformed_code_gets_one_german_answer_and_keeps_the_input(
+    client, certificate, typed
+):
+    response = client.get(reverse("documents:certificate_check_form"), {"code": typed})
+    assert response.status_code == 200
+    page = response.content.decode()
+    if typed:
+        assert "keine gültige Bescheinigung" in page or "höchstens 64 Zeichen" in page
+        assert 'aria-invalid="true"' in page
+    else:
+        assert "Dieses Feld ist zwingend erforderlich." in page
+    assert "Jürgen" not in page
+
+
+def test_an_expired_certificate_is_not_confirmed_by_the_form(client, certificate):
+    with time_machine.travel(dt.date(2036, 3, 6)):
+        response = client.get(
+            reverse("documents:certificate_check_form"),
+            {"code": certificate.verification_code},
+        )
+    assert response.status_code == 200
+    assert "keine gültige Bescheinigung" in response.content.decode()

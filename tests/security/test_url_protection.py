@@ -34,6 +34,7 @@ PUBLIC = {
     "admin:logout",
     # Documents branch: the certificate check behind the QR code (name, event, date only;
     # codes are 120 random bits).
+    "documents:certificate_check_form",
     "documents:certificate_check",
 }
 # The admin's catch-all answers 404 to everybody (no page behind it).

@@ -19,6 +19,12 @@ from kundenportal.core.text import match_key
 from .models import AddressChange, AddressFields, Company
 
 
+def advisory_lock_id(key: str) -> int:
+    """The PostgreSQL advisory-lock number (signed 64 bits) for a text key."""
+    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 def advisory_lock(*, key: str) -> None:
     """Serialise concurrent transactions that would create the same thing (PostgreSQL).
 
@@ -27,11 +33,8 @@ def advisory_lock(*, key: str) -> None:
     """
     if connection.vendor != "postgresql":
         return
-    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
-        )
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [advisory_lock_id(key)])
 
 
 def _clean(value: str | None) -> str:

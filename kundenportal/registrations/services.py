@@ -176,6 +176,12 @@ def person_reuse(
     return change
 
 
+def person_lock_key(*, name_key: str, company_id: int | None) -> str:
+    """Key of the lock held while an account for this name at this company is looked up and
+    reused or created (the retention purge tries the same lock before deleting accounts)."""
+    return f"person:{name_key}:{company_id or 'private'}"
+
+
 def person_resolve(
     *,
     participant: ParticipantData,
@@ -196,7 +202,7 @@ def person_resolve(
         raise ValidationError(_("Der Name ist zu lang."))
     fields = address.fields()
     # Two registrations of the same new person at once must not create two accounts.
-    advisory_lock(key=f"person:{key}:{company.pk if company else 'private'}")
+    advisory_lock(key=person_lock_key(name_key=key, company_id=company.pk if company else None))
     existing = person_match(
         candidates=person_candidates(name_key=key, company=company),
         company=company,

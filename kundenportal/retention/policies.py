@@ -43,7 +43,6 @@ preview in the admin relies on.
 """
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import import_module
@@ -57,10 +56,12 @@ from django.utils.translation import gettext_lazy as _
 from kundenportal.accounts.models import Person
 from kundenportal.audit.models import AuditEntry
 from kundenportal.companies.models import AddressChange
+from kundenportal.companies.services import advisory_lock_id
 from kundenportal.documents import rules
 from kundenportal.documents.models import Certificate, CourseDocument, OnlineLink
 from kundenportal.privacy.models import DeletionRequest
 from kundenportal.registrations.models import Participation, Registration
+from kundenportal.registrations.services import person_lock_key
 
 
 @dataclass(frozen=True)
@@ -296,20 +297,14 @@ def _lock_account_names(pks: list) -> list:
     "person:<name key>:<company>" while it looks for and reuses an account. We try the same
     lock without waiting: if a registration holds it, the account is left for the next run;
     a registration that comes after us waits for our commit and then finds no account to
-    reuse (so it creates a new one). The key is derived as ``companies.services.advisory_lock``
-    derives it; tests/retention/test_concurrency.py holds the lock through that function.
+    reuse (so it creates a new one). Key and lock number come from the same functions the
+    registration uses.
     """
     if connection.vendor != "postgresql" or not pks:
         return pks  # SQLite admits one writing transaction at a time.
     rows = list(Person.objects.filter(pk__in=pks).values_list("pk", "name_key", "company_id"))
     keys = {
-        pk: int.from_bytes(
-            hashlib.blake2b(
-                f"person:{name_key}:{company_id or 'private'}".encode(), digest_size=8
-            ).digest(),
-            "big",
-            signed=True,
-        )
+        pk: advisory_lock_id(person_lock_key(name_key=name_key, company_id=company_id))
         for pk, name_key, company_id in rows
     }
     # One round trip; a lock that is taken is skipped, never waited for (so no deadlock).

@@ -72,16 +72,17 @@ format: install-test
 clean:
 	rm -rf var/db.sqlite3* var/static var/mail
 
-# --- Portal speed (issue 5): each section against a trivial view, gunicorn -w 2 -------------
+# --- Benchmarks ------------------------------------------------------------------------------
+# Portal speed: each section against a trivial view, gunicorn -w 2.
 # Uses wrk if installed (apt-get install wrk), else Python threads; DATABASE_URL as usual.
 bench-portal: install-test
 	$(PY) bench/portal.py --check
 
-# --- Back office (documents branch): certificate PDFs for an event of 200 attendees ---------
+# Certificate PDFs for an event of 200 attendees.
 bench-certificates: install-test
 	$(PY) bench/certificates.py --attendees 200
 
-# --- Retention (retention branch) ------------------------------------------------------------
+# --- Retention ---------------------------------------------------------------------------------
 .PHONY: purge-dry-run bench-retention
 # What the daily purge would delete now, per category (changes nothing).
 purge-dry-run: migrate

@@ -53,7 +53,6 @@ def _env(var_dir: str) -> dict:
         "LOG_LEVEL": "WARNING",
     }
     env.pop("DEBUG", None)
-    env.pop("PYTEST_VERSION", None)
     return env
 
 

@@ -233,7 +233,6 @@ def run_database(database_url: str | None, args) -> None:
         "LOG_LEVEL": "WARNING",
         "DEBUG": "",
     }
-    env.pop("PYTEST_VERSION", None)
     env["ALLOWED_HOSTS"] = "localhost"
     with tempfile.TemporaryDirectory() as folder:
         env["VAR_DIR"] = folder

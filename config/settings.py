@@ -15,14 +15,11 @@ VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
 env = environ.Env()
 
-# pytest sets PYTEST_VERSION for the whole session (pytest >= 8.2).
-TESTING = "PYTEST_VERSION" in os.environ
-
 DEBUG = env.bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if DEBUG:
         SECRET_KEY = "dev-only-key-never-use-in-production-0123456789abcdefghijklmnop"  # noqa: S105
     else:
         raise ImproperlyConfigured(
@@ -30,9 +27,7 @@ if not SECRET_KEY:
             "(set DEBUG=1 for local development)."
         )
 
-ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if (DEBUG or TESTING) else []
-)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -44,6 +39,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     # Domain apps, lowest layer first (see README, "Architecture").
     "kundenportal.core",
     "kundenportal.audit",
@@ -52,11 +48,20 @@ INSTALLED_APPS = [
     "kundenportal.accounts",
     "kundenportal.events",
     "kundenportal.registrations",
-    "kundenportal.demo",
+    "kundenportal.confirmations",
+    "kundenportal.documents",
+    "kundenportal.privacy",
+    "kundenportal.portal",
+    "kundenportal.backoffice",
+    "kundenportal.retention",
 ]
+if DEBUG:
+    # `manage.py seed_demo` (demo data for `make run`) exists only in development.
+    INSTALLED_APPS.append("kundenportal.demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -64,7 +69,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: the session limits log out and leave a message.
+    "kundenportal.portal.middleware.SessionLimitsMiddleware",
+    "kundenportal.portal.middleware.InitialPasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # axes turns a lockout into the German lockout page; it comes last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -143,7 +153,7 @@ USE_TZ = True
 # --- Static and uploaded files --------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-if DEBUG or TESTING:
+if DEBUG:
     # Serve straight from the apps' static folders, no collectstatic needed.
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = True
@@ -179,7 +189,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if (DEBUG or TESTING)
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -229,7 +239,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-if not DEBUG and not TESTING:
+if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
@@ -257,13 +267,16 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-AUTHENTICATION_BACKENDS = ["kundenportal.accounts.backends.PersonBackend"]
+# axes checks the lockout before any password is compared.
+AUTHENTICATION_BACKENDS = [
+    "kundenportal.portal.security.ThrottlingBackend",
+    "kundenportal.accounts.backends.PersonBackend",
+]
 # Key for the hashes of issued username bases. Must never change once accounts exist
 # (a new key would let old names be issued again); defaults to SECRET_KEY.
 USERNAME_HASH_KEY = env.str("USERNAME_HASH_KEY", default=SECRET_KEY)
 
-# --- Outbox worker and Durchführungsbestätigung (mail branch) ----------------------------------
-INSTALLED_APPS += ["kundenportal.confirmations"]
+# --- Outbox worker and Durchführungsbestätigung ------------------------------------------------
 # Django's SMTP backend plus a record of recipients refused while others were accepted.
 if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":  # type: ignore[name-defined]  # noqa: F821
     EMAIL_BACKEND = "kundenportal.notifications.smtp.EmailBackend"
@@ -281,34 +294,7 @@ OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=90)
 WORKER_POLL_SECONDS = env.float("WORKER_POLL_SECONDS", default=2.0)
 
-# --- Portal: documents, privacy, login throttling, CSP, session limits (issue 5) -------------
-INSTALLED_APPS += [
-    "axes",
-    "kundenportal.documents",
-    "kundenportal.privacy",
-    "kundenportal.portal",
-]
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-    "csp.middleware.CSPMiddleware",
-)
-# After authentication and messages: the session limits log out and leave a message.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
-    "kundenportal.portal.middleware.SessionLimitsMiddleware",
-)
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("kundenportal.portal.middleware.SessionLimitsMiddleware") + 1,
-    "kundenportal.portal.middleware.InitialPasswordMiddleware",
-)
-# axes' middleware turns a lockout into the German lockout page; it comes last.
-MIDDLEWARE.append("axes.middleware.AxesMiddleware")
-# axes checks the lockout before any password is compared.
-AUTHENTICATION_BACKENDS = [
-    "kundenportal.portal.security.ThrottlingBackend",
-    *AUTHENTICATION_BACKENDS,
-]
-
+# --- Portal: documents, login throttling, CSP, session limits -------------------------------
 # Retention dates the portal shows (FAQ: 42 days for course documents, 10 years for
 # certificates and for everything else about a person).
 COURSE_DOCUMENT_RETENTION_DAYS = env.int("COURSE_DOCUMENT_RETENTION_DAYS", default=42)
@@ -319,9 +305,7 @@ PORTAL_PAGE_SIZE = 25
 # Password reset: links live 2 hours and die once the password changes (Django's token).
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=2 * 60 * 60)
 # "Passwort vergessen" answers no sooner than this, whether an account exists or not.
-PASSWORD_RESET_MIN_SECONDS = env.float(
-    "PASSWORD_RESET_MIN_SECONDS", default=0.0 if TESTING else 0.4
-)
+PASSWORD_RESET_MIN_SECONDS = env.float("PASSWORD_RESET_MIN_SECONDS", default=0.4)
 # At most one reset mail per address in this many seconds (no mail bombing through the form).
 PASSWORD_RESET_MAIL_INTERVAL = env.int("PASSWORD_RESET_MAIL_INTERVAL", default=5 * 60)
 
@@ -363,12 +347,11 @@ CONTENT_SECURITY_POLICY = {
 # axes logs every successful login at INFO; failures and lockouts (WARNING) are what matter.
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}
 
-# --- Registration (issue 3) -----------------------------------------------------------------
+# --- Registration ---------------------------------------------------------------------------
 # A form sent without a valid CSRF token gets a German page instead of Django's English one.
 CSRF_FAILURE_VIEW = "kundenportal.registrations.views.csrf_failure"
 
-# --- Back office: events, documents, certificates (documents branch) -------------------------
-INSTALLED_APPS += ["kundenportal.backoffice"]
+# --- Back office: events, documents, certificates --------------------------------------------
 # Course documents staff upload: at most this many bytes per file, only these types (each is
 # also checked by its first bytes, see documents/uploads.py).
 DOCUMENT_UPLOAD_MAX_BYTES = env.int("DOCUMENT_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
@@ -395,10 +378,9 @@ DOCUMENT_UPLOAD_EXTENSIONS = env.list(
 # provider's city.
 CERTIFICATE_ISSUE_PLACE = env.str("CERTIFICATE_ISSUE_PLACE", default="")
 
-# --- Retention: the daily purge (retention branch) -------------------------------------------
+# --- Retention: the daily purge ----------------------------------------------------------------
 # The periods are COURSE_DOCUMENT_RETENTION_DAYS, CERTIFICATE_RETENTION_YEARS and
 # PARTICIPATION_RETENTION_YEARS above; the purge deletes by the same dates the portal shows.
-INSTALLED_APPS += ["kundenportal.retention"]
 # Local time of the daily run (HH:MM).
 RETENTION_RUN_AT = env.str("RETENTION_RUN_AT", default="03:00")
 # Rows per chunk; each chunk is deleted in its own transaction.

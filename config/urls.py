@@ -8,17 +8,10 @@ admin.site.index_title = "Verwaltung"
 
 urlpatterns = [
     path("verwaltung/", admin.site.urls),
+    # Public pages: catalogue, booking form, certificate check.
     path("", include("kundenportal.events.urls")),
-    # --- registration (issue 3) ---
     path("", include("kundenportal.registrations.urls")),
-]
-
-# --- Participant portal (issue 5) -----------------------------------------------------------
-urlpatterns += [
-    path("portal/", include("kundenportal.portal.urls")),
-]
-
-# --- Public certificate check (documents branch) --------------------------------------------
-urlpatterns += [
     path("", include("kundenportal.documents.urls")),
+    # The participant's portal (login required everywhere in it).
+    path("portal/", include("kundenportal.portal.urls")),
 ]

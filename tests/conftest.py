@@ -40,6 +40,16 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(autouse=True)
+def _fast_hasher(request, settings):
+    """Argon2 is the production hasher and costs ~50 ms a hash; tests log in often.
+
+    Tests about hashing itself carry ``@pytest.mark.argon2`` and keep the production setting.
+    """
+    if request.node.get_closest_marker("argon2") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     """Every test writes files into its own folder, never into var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -62,7 +72,7 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
-# --- Mail branch: a real SMTP server -------------------------------------------------------
+# --- A real SMTP server -------------------------------------------------------
 @pytest.fixture
 def smtp_server(settings):
     """aiosmtpd on a free port, with Django's SMTP backend pointed at it."""

@@ -81,7 +81,7 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
     status = Participation.Status.REGISTERED
 
 
-# --- Portal: documents and certificates (issue 5) --------------------------------------------
+# --- Portal: documents and certificates --------------------------------------------
 from django.core.files.base import ContentFile  # noqa: E402
 
 from kundenportal.documents.models import Certificate, CourseDocument, OnlineLink  # noqa: E402

@@ -93,7 +93,7 @@ def certificate_create(
     return certificate
 
 
-# --- Back office: bulk upload, certificate generation and upload (documents branch) --------
+# --- Back office: bulk upload, certificate generation and upload --------
 
 
 logger = logging.getLogger(__name__)

@@ -35,6 +35,7 @@ def test_seeded_password_is_deterministic():
     assert initial_password_generate(seed=b"mail-7") != initial_password_generate(seed=b"mail-8")
 
 
+@pytest.mark.argon2
 def test_initial_password_logs_in_marked_and_is_stored_hashed():
     person = PersonFactory(username="kaethe.mueller")
     initial_password_set(person=person, raw_password="abcd-efgh-jkmn-pqrs")

@@ -37,6 +37,7 @@ def _confirmed_participation(person=None, **kwargs) -> Participation:
     return participation
 
 
+@pytest.mark.argon2
 def test_credentials_for_mail_are_deterministic_per_seed_and_count_once_sent():
     person = PersonFactory()
     first = credentials_for_mail(person=person, seed=b"outbox:1:abc:initial_password")

@@ -14,12 +14,15 @@ def test_username_is_case_insensitive_at_login():
     assert authenticate(username="max.mustermann", password="falsch") is None
 
 
+@pytest.mark.argon2
 def test_passwords_are_hashed_with_argon2():
     person = PersonFactory(password="Kläranlage-Essen-2026")
     assert person.password.startswith("argon2")
     assert get_hasher("default").algorithm == "argon2"
 
 
+# Counted on Argon2: other hashers (MD5) call encode inside verify.
+@pytest.mark.argon2
 @pytest.mark.parametrize("state", ["unknown", "no_password", "inactive", "own_password", "initial"])
 def test_every_login_attempt_costs_one_password_hash(state, monkeypatch):
     """No timing difference reveals whether a username exists or what state it is in."""

@@ -65,7 +65,7 @@ def reset_link_from_outbox(to: str) -> str:
     return match.group(0)
 
 
-# --- Back office (documents branch) ----------------------------------------------------------
+# --- Back office ----------------------------------------------------------
 def admin_log_in(page: Page, base_url: str, username: str, password: str) -> None:
     """Log in to the back office (/verwaltung/)."""
     page.goto(base_url + "/verwaltung/login/")

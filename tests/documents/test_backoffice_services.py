@@ -285,7 +285,6 @@ def test_demo_certificates_are_real_pdfs_with_a_working_check(client, settings):
 
     from django.core.management import call_command
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("seed_demo", stdout=_io.StringIO())
     certificate = Certificate.objects.get(
         participation__event__number="W-2301", participation__person__username="juergen.groesse"

@@ -116,7 +116,6 @@ def test_worker_process_stops_cleanly_on_sigterm(tmp_path):
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "DEBUG": "1", "VAR_DIR": str(tmp_path), "WORKER_POLL_SECONDS": "0.2"}
     env.pop("DATABASE_URL", None)
-    env.pop("PYTEST_VERSION", None)
     manage = [sys.executable, str(root / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], cwd=root, env=env, check=True, timeout=120)
     worker = subprocess.Popen(

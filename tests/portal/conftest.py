@@ -16,12 +16,6 @@ from tests.factories import (
 PASSWORD = "Kläranlage-Essen-2026"
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    # Argon2 is the production hasher (tests/accounts checks it); portal tests log in often.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def participant(db):
     return PersonFactory(

@@ -10,7 +10,6 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_data_fill_every_section_and_stay_idempotent(client, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("seed_demo", stdout=io.StringIO())
     counts = (
         CourseDocument.objects.count(),

@@ -51,11 +51,6 @@ extra_fields = st.dictionaries(st.text(min_size=1, max_size=20), value, max_size
 ip = st.builds(lambda a, b: f"203.0.{a}.{b}", st.integers(0, 255), st.integers(1, 254))
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def person(db):
     return PersonFactory(username="max.mustermann", email="max@example.org", password=PASSWORD)

@@ -13,11 +13,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "Kläranlage-Essen-2026"
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _login(client, username, password, ip="203.0.113.7"):
     return client.post(
         reverse("portal:login"),

@@ -32,7 +32,7 @@ PUBLIC = {
     "portal:password_reset_complete",
     "admin:login",
     "admin:logout",
-    # Documents branch: the certificate check behind the QR code (name, event, date only;
+    # The certificate check behind the QR code (name, event, date only;
     # codes are 120 random bits).
     "documents:certificate_check_form",
     "documents:certificate_check",

@@ -181,10 +181,10 @@ class Command(BaseCommand):
         events = {row[0]: self._event(row, today) for row in EVENTS}
         for number, indexes, status in PARTICIPATIONS:
             self._participations(events[number], [persons[i] for i in indexes], status)
-        seed_backoffice_certificates(events)  # documents branch: real certificate PDFs
+        seed_backoffice_certificates(events)
         seed_portal_documents(self, events, persons)
 
-        # --- registration (issue 3): a registration awaiting review, a pending address change
+        # --- A registration awaiting review, a pending address change
         self._registration_demo(events, companies)
 
         staff_password = self._staff()
@@ -286,7 +286,7 @@ class Command(BaseCommand):
                 else None,
             )
 
-    # --- registration (issue 3) ------------------------------------------------------------
+    # --- Registrations ------------------------------------------------------------
     def _registration_demo(self, events, companies):
         """Work for the back office: a company change told in the remark, and new address data
         for an existing participant. Uses the real registration service; idempotent."""
@@ -366,7 +366,7 @@ def _password() -> str:
     return "-".join(secrets.token_urlsafe(4) for _ in range(3))
 
 
-# --- Portal demo data: course documents, an online link, certificates (issue 5) ---------------
+# --- Portal demo data: course documents, an online link, certificates ---------------
 # (event number, document title, file name)
 DOCUMENTS = [
     ("K-2609", "Skript Kanalreinigung und -inspektion", "Skript Kanalreinigung.pdf"),
@@ -468,7 +468,7 @@ def seed_portal_documents(command, events, persons) -> None:
             )
 
 
-# --- Back office (documents branch): the past events' certificates as real PDFs ---------------
+# --- Back office: the past events' certificates as real PDFs ---------------
 def seed_backoffice_certificates(events) -> None:
     """Generated like staff would ("Bescheinigungen erzeugen"): with verification code and QR
     code, issued the day after the event; no mails for demo data. Runs before the portal's

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import formats, timezone
 
 
 class AuditEntry(models.Model):
@@ -33,4 +34,5 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%d.%m.%Y %H:%M} {self.action} {self.object_label}"
+        stamp = formats.date_format(timezone.localtime(self.created_at), "d.m.Y H:i")
+        return f"{stamp} {self.action} {self.object_label}"

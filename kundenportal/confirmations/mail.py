@@ -12,27 +12,6 @@ from kundenportal.registrations.models import Participation
 TEMPLATE = "confirmation"
 
 
-def _date(value) -> str:
-    return value.strftime("%d.%m.%Y")
-
-
-def event_mail_data(event: Event) -> dict[str, Any]:
-    """The event as the mail shows it (JSON; German dates)."""
-    if event.first_day == event.last_day:
-        dates = _date(event.first_day)
-    else:
-        dates = f"{_date(event.first_day)} bis {_date(event.last_day)}"
-    return {
-        "number": event.number,
-        "title": event.title,
-        "first_day": _date(event.first_day),
-        "last_day": _date(event.last_day),
-        "dates": dates,
-        "is_online": event.is_online,
-        "place": "Online" if event.is_online else (event.place or ""),
-    }
-
-
 def confirmation_mail_context(mail: OutboxMail) -> dict[str, Any]:
     """Context provider for ``confirmation``: the participant and their credentials, now."""
     try:

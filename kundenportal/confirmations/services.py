@@ -18,10 +18,11 @@ from django.utils import timezone
 
 from kundenportal.audit.services import audit_log
 from kundenportal.events.models import Event
+from kundenportal.events.presentation import event_mail_context
 from kundenportal.notifications.services import MailSpec, mail_enqueue_many
 from kundenportal.registrations.models import Participation
 
-from .mail import TEMPLATE, event_mail_data
+from .mail import TEMPLATE
 from .selectors import confirmation_counts, participations_awaiting_confirmation
 
 CHUNK = 500
@@ -46,7 +47,7 @@ def _enqueue(participations: QuerySet[Participation], *, actor: Any | None) -> i
         chunk = list(participations.select_related("registration", "event").order_by("id")[:CHUNK])
         if not chunk:
             return total
-        events = {p.event_id: event_mail_data(p.event) for p in chunk}
+        events = {p.event_id: event_mail_context(p.event) for p in chunk}
         total += mail_enqueue_many(
             mails=[
                 MailSpec(

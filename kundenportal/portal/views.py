@@ -288,7 +288,7 @@ def data_export(request):
     out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
     person_export(person=request.user, out=out)
     out.seek(0)
-    stamp = timezone.localdate().strftime("%Y-%m-%d")
+    stamp = timezone.localdate().isoformat()
     return FileResponse(
         out,
         as_attachment=True,

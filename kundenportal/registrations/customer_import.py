@@ -28,6 +28,7 @@ from kundenportal.audit.models import AuditEntry
 from kundenportal.audit.services import audit_log
 from kundenportal.companies.models import Company
 from kundenportal.companies.services import company_resolve
+from kundenportal.core.formatting import date_text
 from kundenportal.core.text import match_key
 from kundenportal.events.models import Event
 
@@ -329,8 +330,8 @@ def _events_check(rows: list[ImportRow]) -> tuple[dict[str, Event], list[RowErro
                     )
                     % {
                         "number": event.number,
-                        "first": f"{event.first_day:%d.%m.%Y}",
-                        "last": f"{event.last_day:%d.%m.%Y}",
+                        "first": date_text(event.first_day),
+                        "last": date_text(event.last_day),
                     },
                 )
             )

@@ -70,13 +70,6 @@ def certificate_rows(certificates, *, today: dt.date) -> list[dict]:
     rows = []
     for c in certificates:
         until = rules.certificate_available_until(c["issued_on"])
-        years = rules.whole_years_between(today, until)
-        if years >= 2:
-            remaining = f"noch {years} Jahre"
-        elif years == 1:
-            remaining = "noch 1 Jahr"
-        else:
-            remaining = "noch unter 1 Jahr"
         rows.append(
             {
                 "url": url("portal:certificate_download", c["id"]),
@@ -85,7 +78,8 @@ def certificate_rows(certificates, *, today: dt.date) -> list[dict]:
                 "size": file_size_text(c["size"]),
                 "event": f"{c['participation__event__number']} {c['participation__event__title']}",
                 "issued_on": date_text(c["issued_on"]),
-                "remaining": f"{remaining} (bis {date_text(until)})",
+                "years_left": rules.whole_years_between(today, until),
+                "until": date_text(until),
             }
         )
     return rows

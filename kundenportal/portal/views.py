@@ -172,7 +172,6 @@ def participations(request):
         {
             "page": page,
             "rows_html": render_rows("participation_rows.html", rows.participation_rows(page)),
-            "years": settings.PARTICIPATION_RETENTION_YEARS,
             "section": "teilnahmen",
         },
     )
@@ -190,7 +189,6 @@ def course_documents(request):
             "rows_html": render_rows(
                 "course_document_rows.html", rows.course_document_rows(page, today=today)
             ),
-            "retention_days": settings.COURSE_DOCUMENT_RETENTION_DAYS,
             "section": "unterlagen",
         },
     )
@@ -211,7 +209,6 @@ def documents(request):
                 "certificate_rows.html", rows.certificate_rows(page, today=today)
             ),
             "links": rows.online_link_rows(links),
-            "years": settings.CERTIFICATE_RETENTION_YEARS,
             "section": "dokumente",
         },
     )

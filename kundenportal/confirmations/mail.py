@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from kundenportal.accounts.credentials import credentials_for_mail, credentials_mail_sent
 from kundenportal.accounts.models import Person
 from kundenportal.events.models import Event
@@ -19,17 +21,22 @@ def confirmation_mail_context(mail: OutboxMail) -> dict[str, Any]:
             pk=mail.context["participation_id"]
         )
     except Participation.DoesNotExist:
-        raise MailObsolete("Die Teilnahme besteht nicht mehr.") from None
+        raise MailObsolete(_("Die Teilnahme besteht nicht mehr.")) from None
     if participation.status in (
         Participation.Status.CANCELLED,
         Participation.Status.WAITLISTED,
     ):
-        raise MailObsolete(f"Die Teilnahme ist {participation.get_status_display()}.")
+        raise MailObsolete(
+            _("Die Teilnahme ist %(status)s.") % {"status": participation.get_status_display()}
+        )
     if participation.event.status != Event.Status.CONFIRMED:
-        raise MailObsolete(f"Die Veranstaltung ist {participation.event.get_status_display()}.")
+        raise MailObsolete(
+            _("Die Veranstaltung ist %(status)s.")
+            % {"status": participation.event.get_status_display()}
+        )
     person = participation.person
     if not person.is_active:
-        raise MailObsolete("Das Konto ist deaktiviert.")
+        raise MailObsolete(_("Das Konto ist deaktiviert."))
     return {
         "person_id": person.pk,
         "participant": {

@@ -171,9 +171,12 @@ def _certificate_content(
     person = participation.person
     salutation = person.get_salutation_display() if person.salutation else ""
     if event.first_day == event.last_day:
-        dates = f"am {date_text(event.first_day)}"
+        dates = _("am %(day)s") % {"day": date_text(event.first_day)}
     else:
-        dates = f"vom {date_text(event.first_day)} bis {date_text(event.last_day)}"
+        dates = _("vom %(first)s bis %(last)s") % {
+            "first": date_text(event.first_day),
+            "last": date_text(event.last_day),
+        }
     return CertificateContent(
         provider_long_name=provider["long_name"],
         provider_address=f"{provider['street']} · {provider['postal_code']} {provider['city']}",

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kundenportal.audit.services import audit_log
 from kundenportal.events.models import Event
@@ -89,7 +90,7 @@ def event_confirm(*, event: Event, actor: Any) -> ConfirmationResult:
     """
     event = Event.objects.select_for_update().get(pk=event.pk)
     if event.status == Event.Status.CANCELLED:
-        raise ValidationError("Eine abgesagte Veranstaltung kann nicht bestätigt werden.")
+        raise ValidationError(_("Eine abgesagte Veranstaltung kann nicht bestätigt werden."))
     newly_confirmed = event.status != Event.Status.CONFIRMED
     if newly_confirmed:
         event.status = Event.Status.CONFIRMED

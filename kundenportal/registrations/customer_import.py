@@ -81,7 +81,7 @@ class RowResult:
 
     @property
     def account_label(self) -> str:
-        return "neu angelegt" if self.account_created else "vorhandenes Konto"
+        return _("neu angelegt") if self.account_created else _("vorhandenes Konto")
 
 
 @dataclass
@@ -151,15 +151,15 @@ def _validate_row(values: dict[str, str], line: int, today: dt.date) -> ImportRo
             errors.append(f"{label}: {' '.join(exc.messages)}")
             return ""
 
-    first_name = name("vorname", "Vorname")
-    last_name = name("nachname", "Nachname")
+    first_name = name("vorname", _("Vorname"))
+    last_name = name("nachname", _("Nachname"))
     for key, label, limit in (
-        ("vorname", "Vorname", 150),
-        ("nachname", "Nachname", 150),
-        ("firma", "Firma", 200),
-        ("strasse", "Straße", 200),
-        ("plz", "PLZ", 20),
-        ("ort", "Ort", 100),
+        ("vorname", _("Vorname"), 150),
+        ("nachname", _("Nachname"), 150),
+        ("firma", _("Firma"), 200),
+        ("strasse", _("Straße"), 200),
+        ("plz", _("PLZ"), 20),
+        ("ort", _("Ort"), 100),
         ("email", "E-Mail-Adresse", 254),
     ):
         if len(values[key]) > limit:
@@ -196,8 +196,8 @@ def _validate_row(values: dict[str, str], line: int, today: dt.date) -> ImportRo
         if len(title) > 200:
             errors.append(_("Der Titel ist länger als 200 Zeichen."))
         try:
-            row.first_day = _date(first, "Erster Tag")
-            row.last_day = _date(last, "Letzter Tag")
+            row.first_day = _date(first, _("Erster Tag"))
+            row.last_day = _date(last, _("Letzter Tag"))
         except ValidationError as exc:
             errors.extend(exc.messages)
         else:

@@ -14,6 +14,8 @@ from kundenportal.core.formatting import (
 )
 from kundenportal.events.models import Event
 from kundenportal.events.presentation import event_mail_context
+from kundenportal.notifications.models import OutboxMail
+from kundenportal.notifications.rendering import mail_render
 from tests.factories import EventFactory
 
 D1 = dt.date(2026, 12, 3)  # a Thursday
@@ -67,3 +69,22 @@ def test_template_filters_use_the_same_formats():
         "{% date_range a b %}"
     ).render(Context({"e": event, "a": D1, "b": D1}))
     assert html == "03.12.2026 bis 05.12.2026|03.12.–05.12.2026|Wesel|03.12.2026"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("template", ["registration_receipt", "waitlist_promoted"])
+def test_booking_mails_show_the_shared_date_range(template):
+    event = EventFactory(first_day=D1, last_day=D2)
+    row = OutboxMail.objects.create(
+        template=template,
+        to=["x@example.org"],
+        context={
+            "registration_id": 1,
+            "name": "Max Mustermann",
+            "event": event_mail_context(event),
+            "participants": [{"name": "Max Mustermann", "waitlisted": False}],
+        },
+    )
+    message = mail_render(row)
+    assert "Termin: 03.12.2026 bis 05.12.2026" in message.body
+    assert "03.12.2026 bis 05.12.2026" in message.alternatives[0][0]

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kundenportal.audit.services import audit_log
+from kundenportal.core.formatting import datetime_text
 from kundenportal.notifications.services import mail_enqueue
 
 from .models import Person
@@ -92,7 +93,7 @@ def person_set_own_password(*, person: Person, raw_password: str, actor=None) ->
                 "first_name": person.first_name,
                 "last_name": person.last_name,
                 "username": person.username,
-                "changed_at": timezone.localtime().strftime("%d.%m.%Y um %H:%M Uhr"),
+                "changed_at": datetime_text(timezone.now()),
             },
         )
 

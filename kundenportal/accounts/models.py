@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kundenportal.companies.models import AddressFields, Company
 from kundenportal.core.text import match_key
@@ -45,25 +46,25 @@ class Person(AbstractBaseUser, PermissionsMixin, AddressFields):
     """
 
     class Salutation(models.TextChoices):
-        NONE = "", "Keine Angabe"
-        FRAU = "frau", "Frau"
-        HERR = "herr", "Herr"
-        DIVERS = "divers", "Divers"
+        NONE = "", _("Keine Angabe")
+        FRAU = "frau", _("Frau")
+        HERR = "herr", _("Herr")
+        DIVERS = "divers", _("Divers")
 
     # FAQ: "Die Verwaltung der Benutzernamen erfolgt automatisch ... Dieser ist nicht veränderbar."
-    username = models.CharField("Benutzername", max_length=150, unique=True)
+    username = models.CharField(_("Benutzername"), max_length=150, unique=True)
     salutation = models.CharField(
-        "Anrede", max_length=10, choices=Salutation.choices, blank=True, default=""
+        _("Anrede"), max_length=10, choices=Salutation.choices, blank=True, default=""
     )
-    title = models.CharField("Titel", max_length=50, blank=True)
-    first_name = models.CharField("Vorname", max_length=150)
-    last_name = models.CharField("Nachname", max_length=150)
+    title = models.CharField(_("Titel"), max_length=50, blank=True)
+    first_name = models.CharField(_("Vorname"), max_length=150)
+    last_name = models.CharField(_("Nachname"), max_length=150)
     # Normalised "vorname nachname": with the company, what "the same person" means.
-    name_key = models.CharField("Namensschlüssel", max_length=310, db_index=True, editable=False)
-    email = models.EmailField("E-Mail-Adresse", blank=True, db_index=True)
+    name_key = models.CharField(_("Namensschlüssel"), max_length=310, db_index=True, editable=False)
+    email = models.EmailField(_("E-Mail-Adresse"), blank=True, db_index=True)
     company = models.ForeignKey(
         Company,
-        verbose_name="Firma",
+        verbose_name=_("Firma"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -71,17 +72,19 @@ class Person(AbstractBaseUser, PermissionsMixin, AddressFields):
     )
 
     is_staff = models.BooleanField(
-        "Mitarbeiter/in", default=False, help_text="Darf die Verwaltung öffnen."
+        _("Mitarbeiter/in"), default=False, help_text=_("Darf die Verwaltung öffnen.")
     )
-    is_active = models.BooleanField("Aktiv", default=True)
-    date_joined = models.DateTimeField("Angelegt am", default=timezone.now)
+    is_active = models.BooleanField(_("Aktiv"), default=True)
+    date_joined = models.DateTimeField(_("Angelegt am"), default=timezone.now)
 
-    own_password_set_at = models.DateTimeField("Eigenes Passwort gesetzt am", null=True, blank=True)
+    own_password_set_at = models.DateTimeField(
+        _("Eigenes Passwort gesetzt am"), null=True, blank=True
+    )
     initial_password = models.CharField(
-        "Initialpasswort (Hash)", max_length=128, blank=True, editable=False
+        _("Initialpasswort (Hash)"), max_length=128, blank=True, editable=False
     )
     initial_password_expires_at = models.DateTimeField(
-        "Initialpasswort gültig bis", null=True, blank=True, editable=False
+        _("Initialpasswort gültig bis"), null=True, blank=True, editable=False
     )
 
     objects = PersonManager()
@@ -91,8 +94,8 @@ class Person(AbstractBaseUser, PermissionsMixin, AddressFields):
     REQUIRED_FIELDS = ["first_name", "last_name"]
 
     class Meta:
-        verbose_name = "Teilnehmer/in"
-        verbose_name_plural = "Teilnehmer/innen"
+        verbose_name = _("Teilnehmer/in")
+        verbose_name_plural = _("Teilnehmer/innen")
         ordering = ["last_name", "first_name", "id"]
         indexes = [models.Index(fields=["name_key", "company"])]
 
@@ -121,13 +124,13 @@ class UsernameSeries(models.Model):
     keeping its name, and a base is never issued twice (max.mustermann, max.mustermann1, ...).
     """
 
-    base_hash = models.CharField("Schlüssel", max_length=64, unique=True)
+    base_hash = models.CharField(_("Schlüssel"), max_length=64, unique=True)
     # -1 would mean nothing issued; a row exists only once the plain base was issued (0).
-    last_suffix = models.PositiveIntegerField("Höchste vergebene Nummer", default=0)
+    last_suffix = models.PositiveIntegerField(_("Höchste vergebene Nummer"), default=0)
 
     class Meta:
-        verbose_name = "Benutzernamen-Reihe"
-        verbose_name_plural = "Benutzernamen-Reihen"
+        verbose_name = _("Benutzernamen-Reihe")
+        verbose_name_plural = _("Benutzernamen-Reihen")
 
     def __str__(self) -> str:
         return f"{self.base_hash[:12]}… → {self.last_suffix}"

@@ -63,7 +63,7 @@ class CourseDocumentInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="Größe")
+    @admin.display(description=_("Größe"))
     def file_size(self, obj):
         return filesizeformat(obj.size)
 

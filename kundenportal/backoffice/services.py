@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from kundenportal.audit.services import audit_log
 from kundenportal.documents.models import Certificate
-from kundenportal.documents.services import event_dates_text
 from kundenportal.events.models import Event
+from kundenportal.events.presentation import event_mail_context
 from kundenportal.notifications.services import MailSpec, mail_enqueue_many
 from kundenportal.registrations.models import Participation
 
@@ -132,12 +132,7 @@ def event_cancel(*, event: Event, actor: Any) -> CancellationResult:
     Participation.objects.filter(pk__in=[p.pk for p in affected]).update(
         status=Participation.Status.CANCELLED, updated_at=timezone.now()
     )
-    event_data = {
-        "number": event.number,
-        "title": event.title,
-        "dates": event_dates_text(event),
-        "place": "Online" if event.is_online else event.place,
-    }
+    event_data = event_mail_context(event)
     mails = mail_enqueue_many(
         mails=[
             MailSpec(

@@ -23,14 +23,14 @@ class CompanyAdmin(AuditedModelAdmin, admin.ModelAdmin):
     search_fields = ["name", "city", "postal_code"]
     fieldsets = [
         (None, {"fields": ["name"]}),
-        ("Adresse", {"fields": ["street", "postal_code", "city", "country", "phone"]}),
+        (_("Adresse"), {"fields": ["street", "postal_code", "city", "country", "phone"]}),
     ]
     change_list_template = "admin/companies/company/change_list.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_persons=Count("persons"))
 
-    @admin.display(description="Personen", ordering="_persons")
+    @admin.display(description=_("Personen"), ordering="_persons")
     def person_count(self, obj):
         return obj._persons
 
@@ -84,13 +84,13 @@ class AddressChangeAdmin(AuditedModelAdmin, admin.ModelAdmin):
             request, _("%(count)d Adressänderung(en) %(verb)s.") % {"count": done, "verb": verb}
         )
 
-    @admin.action(description="Übernehmen (Adresse bei Person und Firma ändern)")
+    @admin.action(description=_("Übernehmen (Adresse bei Person und Firma ändern)"))
     def approve(self, request, queryset):
-        self._decide(request, queryset, address_change_approve, "übernommen")
+        self._decide(request, queryset, address_change_approve, _("übernommen"))
 
-    @admin.action(description="Ablehnen (gespeicherte Adresse behalten)")
+    @admin.action(description=_("Ablehnen (gespeicherte Adresse behalten)"))
     def reject(self, request, queryset):
-        self._decide(request, queryset, address_change_reject, "abgelehnt")
+        self._decide(request, queryset, address_change_reject, _("abgelehnt"))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """Side by side: what is stored for the person and the company, and what was typed."""
@@ -115,7 +115,9 @@ class AddressChangeAdmin(AuditedModelAdmin, admin.ModelAdmin):
                 else:
                     messages.success(
                         request,
-                        "Adresse übernommen." if decision == "approve" else "Änderung abgelehnt.",
+                        _("Adresse übernommen.")
+                        if decision == "approve"
+                        else _("Änderung abgelehnt."),
                     )
                 return redirect("admin:companies_addresschange_changelist")
         person, company = change.person, change.company
@@ -139,7 +141,8 @@ class AddressChangeAdmin(AuditedModelAdmin, admin.ModelAdmin):
             )
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Adressänderung für {person.get_full_name()} ({person.username})",
+            "title": _("Adressänderung für %(name)s (%(username)s)")
+            % {"name": person.get_full_name(), "username": person.username},
             "change": change,
             "rows": rows,
             "opts": self.model._meta,

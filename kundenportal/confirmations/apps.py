@@ -2,11 +2,12 @@
 mail then carries the access data to the portal."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ConfirmationsConfig(AppConfig):
     name = "kundenportal.confirmations"
-    verbose_name = "Durchführungsbestätigungen"
+    verbose_name = _("Durchführungsbestätigungen")
 
     def ready(self):
         from kundenportal.notifications.jobs import loop_task

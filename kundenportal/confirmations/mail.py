@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from kundenportal.accounts.credentials import credentials_for_mail, credentials_mail_sent
 from kundenportal.accounts.models import Person
 from kundenportal.events.models import Event
@@ -12,27 +14,6 @@ from kundenportal.registrations.models import Participation
 TEMPLATE = "confirmation"
 
 
-def _date(value) -> str:
-    return value.strftime("%d.%m.%Y")
-
-
-def event_mail_data(event: Event) -> dict[str, Any]:
-    """The event as the mail shows it (JSON; German dates)."""
-    if event.first_day == event.last_day:
-        dates = _date(event.first_day)
-    else:
-        dates = f"{_date(event.first_day)} bis {_date(event.last_day)}"
-    return {
-        "number": event.number,
-        "title": event.title,
-        "first_day": _date(event.first_day),
-        "last_day": _date(event.last_day),
-        "dates": dates,
-        "is_online": event.is_online,
-        "place": "Online" if event.is_online else (event.place or ""),
-    }
-
-
 def confirmation_mail_context(mail: OutboxMail) -> dict[str, Any]:
     """Context provider for ``confirmation``: the participant and their credentials, now."""
     try:
@@ -40,17 +21,22 @@ def confirmation_mail_context(mail: OutboxMail) -> dict[str, Any]:
             pk=mail.context["participation_id"]
         )
     except Participation.DoesNotExist:
-        raise MailObsolete("Die Teilnahme besteht nicht mehr.") from None
+        raise MailObsolete(_("Die Teilnahme besteht nicht mehr.")) from None
     if participation.status in (
         Participation.Status.CANCELLED,
         Participation.Status.WAITLISTED,
     ):
-        raise MailObsolete(f"Die Teilnahme ist {participation.get_status_display()}.")
+        raise MailObsolete(
+            _("Die Teilnahme ist %(status)s.") % {"status": participation.get_status_display()}
+        )
     if participation.event.status != Event.Status.CONFIRMED:
-        raise MailObsolete(f"Die Veranstaltung ist {participation.event.get_status_display()}.")
+        raise MailObsolete(
+            _("Die Veranstaltung ist %(status)s.")
+            % {"status": participation.event.get_status_display()}
+        )
     person = participation.person
     if not person.is_active:
-        raise MailObsolete("Das Konto ist deaktiviert.")
+        raise MailObsolete(_("Das Konto ist deaktiviert."))
     return {
         "person_id": person.pk,
         "participant": {

@@ -15,13 +15,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kundenportal.audit.services import audit_log
 from kundenportal.events.models import Event
+from kundenportal.events.presentation import event_mail_context
 from kundenportal.notifications.services import MailSpec, mail_enqueue_many
 from kundenportal.registrations.models import Participation
 
-from .mail import TEMPLATE, event_mail_data
+from .mail import TEMPLATE
 from .selectors import confirmation_counts, participations_awaiting_confirmation
 
 CHUNK = 500
@@ -46,7 +48,7 @@ def _enqueue(participations: QuerySet[Participation], *, actor: Any | None) -> i
         chunk = list(participations.select_related("registration", "event").order_by("id")[:CHUNK])
         if not chunk:
             return total
-        events = {p.event_id: event_mail_data(p.event) for p in chunk}
+        events = {p.event_id: event_mail_context(p.event) for p in chunk}
         total += mail_enqueue_many(
             mails=[
                 MailSpec(
@@ -88,7 +90,7 @@ def event_confirm(*, event: Event, actor: Any) -> ConfirmationResult:
     """
     event = Event.objects.select_for_update().get(pk=event.pk)
     if event.status == Event.Status.CANCELLED:
-        raise ValidationError("Eine abgesagte Veranstaltung kann nicht bestätigt werden.")
+        raise ValidationError(_("Eine abgesagte Veranstaltung kann nicht bestätigt werden."))
     newly_confirmed = event.status != Event.Status.CONFIRMED
     if newly_confirmed:
         event.status = Event.Status.CONFIRMED

@@ -1,8 +1,9 @@
 """Shared building blocks: provider settings, German formatting."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "kundenportal.core"
-    verbose_name = "Grundlagen"
+    verbose_name = _("Grundlagen")

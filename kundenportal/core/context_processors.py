@@ -1,6 +1,9 @@
 from django.conf import settings
 
+from .periods import periods
+
 
 def provider(request):
-    """The provider's name and contact data for every page (configuration, not code)."""
-    return {"provider": settings.PROVIDER}
+    """Configuration every page may show: the provider's name and contact data, and the
+    periods (``periods.certificate_years`` …) the texts name."""
+    return {"provider": settings.PROVIDER, "periods": periods()}

@@ -1,5 +1,7 @@
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from kundenportal.notifications.models import OutboxMail
 from kundenportal.notifications.rendering import MailObsolete
 
@@ -19,7 +21,7 @@ def certificate_mail_context(mail: OutboxMail) -> dict[str, Any]:
         .first()
     )
     if certificate is None:
-        raise MailObsolete("Die Bescheinigung besteht nicht mehr.")
+        raise MailObsolete(_("Die Bescheinigung besteht nicht mehr."))
     if not certificate["participation__person__is_active"]:
-        raise MailObsolete("Das Konto ist deaktiviert.")
+        raise MailObsolete(_("Das Konto ist deaktiviert."))
     return {}

@@ -3,6 +3,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from kundenportal.events.models import Event
 from kundenportal.registrations.models import Participation
@@ -41,10 +42,10 @@ class StoredFile(models.Model):
     """A file in Django's default storage (local disk or S3) without any public URL."""
 
     filename = models.CharField(
-        "Dateiname", max_length=255, help_text="So heißt die Datei beim Herunterladen."
+        _("Dateiname"), max_length=255, help_text=_("So heißt die Datei beim Herunterladen.")
     )
-    content_type = models.CharField("Dateityp", max_length=100, default="application/pdf")
-    size = models.PositiveBigIntegerField("Größe (Bytes)", default=0)
+    content_type = models.CharField(_("Dateityp"), max_length=100, default="application/pdf")
+    size = models.PositiveBigIntegerField(_("Größe (Bytes)"), default=0)
 
     class Meta:
         abstract = True
@@ -57,14 +58,14 @@ class CourseDocument(StoredFile):
     """
 
     event = models.ForeignKey(
-        Event, verbose_name="Veranstaltung", on_delete=models.CASCADE, related_name="documents"
+        Event, verbose_name=_("Veranstaltung"), on_delete=models.CASCADE, related_name="documents"
     )
-    title = models.CharField("Titel", max_length=200)
-    file = models.FileField("Datei", upload_to=course_document_upload_to, max_length=255)
-    uploaded_at = models.DateTimeField("Hochgeladen am", auto_now_add=True)
+    title = models.CharField(_("Titel"), max_length=200)
+    file = models.FileField(_("Datei"), upload_to=course_document_upload_to, max_length=255)
+    uploaded_at = models.DateTimeField(_("Hochgeladen am"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="Hochgeladen von",
+        verbose_name=_("Hochgeladen von"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -72,8 +73,8 @@ class CourseDocument(StoredFile):
     )
 
     class Meta:
-        verbose_name = "Veranstaltungsunterlage"
-        verbose_name_plural = "Veranstaltungsunterlagen"
+        verbose_name = _("Veranstaltungsunterlage")
+        verbose_name_plural = _("Veranstaltungsunterlagen")
         ordering = ["event", "title", "id"]
 
     def __str__(self) -> str:
@@ -88,18 +89,21 @@ class OnlineLink(models.Model):
     """The join link of an online event; shown to confirmed participants only."""
 
     event = models.ForeignKey(
-        Event, verbose_name="Veranstaltung", on_delete=models.CASCADE, related_name="online_links"
+        Event,
+        verbose_name=_("Veranstaltung"),
+        on_delete=models.CASCADE,
+        related_name="online_links",
     )
-    title = models.CharField("Bezeichnung", max_length=200, default="Zugang zur Online-Schulung")
-    url = models.URLField("Link", max_length=500)
+    title = models.CharField(_("Bezeichnung"), max_length=200, default="Zugang zur Online-Schulung")
+    url = models.URLField(_("Link"), max_length=500)
     note = models.CharField(
-        "Hinweis", max_length=300, blank=True, help_text="z. B. Meeting-ID oder Kenncode"
+        _("Hinweis"), max_length=300, blank=True, help_text=_("z. B. Meeting-ID oder Kenncode")
     )
-    created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
+    created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "Link zur Online-Veranstaltung"
-        verbose_name_plural = "Links zu Online-Veranstaltungen"
+        verbose_name = _("Link zur Online-Veranstaltung")
+        verbose_name_plural = _("Links zu Online-Veranstaltungen")
         ordering = ["event", "id"]
 
     def __str__(self) -> str:
@@ -115,17 +119,17 @@ class Certificate(StoredFile):
 
     participation = models.OneToOneField(
         Participation,
-        verbose_name="Teilnahme",
+        verbose_name=_("Teilnahme"),
         on_delete=models.CASCADE,
         related_name="certificate",
     )
-    title = models.CharField("Bezeichnung", max_length=200, default="Teilnahmebescheinigung")
-    issued_on = models.DateField("Ausgestellt am", db_index=True)
-    file = models.FileField("Datei", upload_to=certificate_upload_to, max_length=255)
-    created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
+    title = models.CharField(_("Bezeichnung"), max_length=200, default="Teilnahmebescheinigung")
+    issued_on = models.DateField(_("Ausgestellt am"), db_index=True)
+    file = models.FileField(_("Datei"), upload_to=certificate_upload_to, max_length=255)
+    created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
     # Public check page /bescheinigung/pruefen/<code>/ (confirms name, event and date only).
     verification_code = models.CharField(
-        "Prüfcode",
+        _("Prüfcode"),
         max_length=VERIFICATION_CODE_LENGTH,
         unique=True,
         default=new_verification_code,
@@ -133,8 +137,8 @@ class Certificate(StoredFile):
     )
 
     class Meta:
-        verbose_name = "Bescheinigung"
-        verbose_name_plural = "Bescheinigungen"
+        verbose_name = _("Bescheinigung")
+        verbose_name_plural = _("Bescheinigungen")
         ordering = ["-issued_on", "-id"]
 
     def __str__(self) -> str:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import segno
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
@@ -70,7 +72,10 @@ def certificate_pdf(content: CertificateContent) -> bytes:
     buffer = io.BytesIO()
     width, height = A4
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
-    pdf.setTitle(f"Teilnahmebescheinigung {content.event_number} – {content.participant_name}")
+    pdf.setTitle(
+        _("Teilnahmebescheinigung %(number)s – %(name)s")
+        % {"number": content.event_number, "name": content.participant_name}
+    )
     pdf.setAuthor(content.provider_long_name)
     pdf.setSubject(content.event_title)
     left, right = 25 * mm, width - 25 * mm
@@ -96,32 +101,40 @@ def certificate_pdf(content: CertificateContent) -> bytes:
     # Title and body.
     y -= 30 * mm
     pdf.setFont(BOLD, 24)
-    pdf.drawCentredString(width / 2, y, "Teilnahmebescheinigung")
+    pdf.drawCentredString(width / 2, y, _("Teilnahmebescheinigung"))
     y -= 22 * mm
     pdf.setFont(REGULAR, 12)
-    pdf.drawCentredString(width / 2, y, "Hiermit bestätigen wir, dass")
+    pdf.drawCentredString(width / 2, y, _("Hiermit bestätigen wir, dass"))
     y -= 13 * mm
     y = _centred(pdf, content.participant_name, BOLD, 18, width / 2, y, text_width)
     y -= 6 * mm
     pdf.setFont(REGULAR, 12)
-    pdf.drawCentredString(width / 2, y, f"{content.event_dates} an der Veranstaltung")
+    pdf.drawCentredString(
+        width / 2, y, _("%(dates)s an der Veranstaltung") % {"dates": content.event_dates}
+    )
     y -= 12 * mm
     y = _centred(pdf, content.event_title, BOLD, 14, width / 2, y, text_width)
     y -= 4 * mm
     pdf.setFont(REGULAR, 11)
-    pdf.drawCentredString(width / 2, y, f"Veranstaltungsnummer {content.event_number}")
+    pdf.drawCentredString(
+        width / 2, y, _("Veranstaltungsnummer %(number)s") % {"number": content.event_number}
+    )
     y -= 16
-    days = "1 Tag" if content.duration_days == 1 else f"{content.duration_days} Tage"
-    place = f"Ort: {content.event_place} · " if content.event_place else ""
-    pdf.drawCentredString(width / 2, y, f"{place}Dauer: {days}")
+    days = ngettext("%(n)d Tag", "%(n)d Tage", content.duration_days) % {"n": content.duration_days}
+    place = _("Ort: %(place)s · ") % {"place": content.event_place} if content.event_place else ""
+    pdf.drawCentredString(width / 2, y, place + _("Dauer: %(days)s") % {"days": days})
     y -= 12 * mm
     pdf.setFont(REGULAR, 12)
-    pdf.drawCentredString(width / 2, y, "teilgenommen hat.")
+    pdf.drawCentredString(width / 2, y, _("teilgenommen hat."))
 
     # Place and date of issue.
     y -= 25 * mm
     pdf.setFont(REGULAR, 11)
-    pdf.drawString(left, y, f"{content.issue_place}, den {content.issued_on}")
+    pdf.drawString(
+        left,
+        y,
+        _("%(place)s, den %(day)s") % {"place": content.issue_place, "day": content.issued_on},
+    )
     y -= 8
     pdf.setLineWidth(0.5)
     pdf.line(left, y - 14 * mm, left + 70 * mm, y - 14 * mm)
@@ -137,9 +150,9 @@ def certificate_pdf(content: CertificateContent) -> bytes:
     pdf.drawImage(ImageReader(qr_png), right - qr_size, 22 * mm, qr_size, qr_size)
     pdf.setFont(REGULAR, 8.5)
     lines = [
-        "Die Echtheit dieser Bescheinigung können Sie prüfen:",
+        _("Die Echtheit dieser Bescheinigung können Sie prüfen:"),
         content.verification_url,
-        f"Prüfcode: {_grouped(content.verification_code)}",
+        _("Prüfcode: %(code)s") % {"code": _grouped(content.verification_code)},
     ]
     line_y = 22 * mm + qr_size - 10
     for line in lines:

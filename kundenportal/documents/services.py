@@ -19,7 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kundenportal.audit.services import audit_log
+from kundenportal.core.formatting import date_text
 from kundenportal.events.models import Event
+from kundenportal.events.presentation import event_mail_context, event_place
 from kundenportal.notifications.services import MailSpec, mail_enqueue_many
 from kundenportal.registrations.models import Participation
 
@@ -161,16 +163,6 @@ def certificate_check_url(code: str) -> str:
     return settings.SITE_URL + reverse("documents:certificate_check", args=[code])
 
 
-def _date(day: dt.date) -> str:
-    return day.strftime("%d.%m.%Y")
-
-
-def event_dates_text(event: Event) -> str:
-    if event.first_day == event.last_day:
-        return _date(event.first_day)
-    return f"{_date(event.first_day)} bis {_date(event.last_day)}"
-
-
 def _certificate_content(
     certificate: Certificate, participation: Participation
 ) -> CertificateContent:
@@ -179,9 +171,12 @@ def _certificate_content(
     person = participation.person
     salutation = person.get_salutation_display() if person.salutation else ""
     if event.first_day == event.last_day:
-        dates = f"am {_date(event.first_day)}"
+        dates = _("am %(day)s") % {"day": date_text(event.first_day)}
     else:
-        dates = f"vom {_date(event.first_day)} bis {_date(event.last_day)}"
+        dates = _("vom %(first)s bis %(last)s") % {
+            "first": date_text(event.first_day),
+            "last": date_text(event.last_day),
+        }
     return CertificateContent(
         provider_long_name=provider["long_name"],
         provider_address=f"{provider['street']} · {provider['postal_code']} {provider['city']}",
@@ -192,10 +187,10 @@ def _certificate_content(
         event_number=event.number,
         event_title=event.title,
         event_dates=dates,
-        event_place="Online" if event.is_online else event.place,
+        event_place=event_place(event),
         duration_days=event.duration_days,
         issue_place=settings.CERTIFICATE_ISSUE_PLACE or provider["city"],
-        issued_on=_date(certificate.issued_on),
+        issued_on=date_text(certificate.issued_on),
         verification_code=certificate.verification_code,
         verification_url=certificate_check_url(certificate.verification_code),
     )
@@ -219,13 +214,9 @@ def _certificate_mail(certificate: Certificate, participation: Participation) ->
         context={
             "certificate_id": certificate.pk,
             "participant": {"full_name": participation.person.get_full_name()},
-            "event": {
-                "number": event.number,
-                "title": event.title,
-                "dates": event_dates_text(event),
-            },
+            "event": event_mail_context(event),
             "username": participation.person.username,
-            "keep_until": _date(rules.certificate_available_until(certificate.issued_on)),
+            "keep_until": date_text(rules.certificate_available_until(certificate.issued_on)),
         },
         dedupe_key=f"certificate_available:{certificate.pk}",
     )

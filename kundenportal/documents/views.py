@@ -10,6 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from . import selectors
@@ -32,9 +33,9 @@ def _code_matches(code: str) -> bool:
 
 class CertificateCodeForm(forms.Form):
     code = forms.CharField(
-        label="Prüfcode der Bescheinigung",
+        label=_("Prüfcode der Bescheinigung"),
         max_length=64,
-        help_text="Er steht unten auf der Bescheinigung, z. B. ABCD-EFGH-JKLM-NPQR-STUV-WXYZ.",
+        help_text=_("Er steht unten auf der Bescheinigung, z. B. ABCD-EFGH-JKLM-NPQR-STUV-WXYZ."),
     )
 
     def clean_code(self) -> str:
@@ -42,8 +43,10 @@ class CertificateCodeForm(forms.Form):
         # One answer for unknown, malformed and expired codes alike.
         if not _code_matches(code):
             raise forms.ValidationError(
-                "Zu diesem Prüfcode gibt es keine gültige Bescheinigung. "
-                "Bitte prüfen Sie Ihre Eingabe."
+                _(
+                    "Zu diesem Prüfcode gibt es keine gültige Bescheinigung. "
+                    "Bitte prüfen Sie Ihre Eingabe."
+                )
             )
         return code
 

@@ -1,49 +1,50 @@
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Event(models.Model):
     """One bookable course run (Veranstaltung)."""
 
     class Format(models.TextChoices):
-        PRESENCE = "presence", "Präsenz"
-        ONLINE = "online", "Online"
+        PRESENCE = "presence", _("Präsenz")
+        ONLINE = "online", _("Online")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Entwurf"
-        PUBLISHED = "published", "Veröffentlicht"
-        CONFIRMED = "confirmed", "Durchführung bestätigt"
-        CANCELLED = "cancelled", "Abgesagt"
+        DRAFT = "draft", _("Entwurf")
+        PUBLISHED = "published", _("Veröffentlicht")
+        CONFIRMED = "confirmed", _("Durchführung bestätigt")
+        CANCELLED = "cancelled", _("Abgesagt")
 
-    number = models.CharField("Veranstaltungsnummer", max_length=30, unique=True)
-    title = models.CharField("Titel", max_length=200)
-    description = models.TextField("Beschreibung", blank=True)
-    first_day = models.DateField("Erster Veranstaltungstag")
+    number = models.CharField(_("Veranstaltungsnummer"), max_length=30, unique=True)
+    title = models.CharField(_("Titel"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    first_day = models.DateField(_("Erster Veranstaltungstag"))
     # The last day drives the 42-day rule for course documents.
-    last_day = models.DateField("Letzter Veranstaltungstag")
+    last_day = models.DateField(_("Letzter Veranstaltungstag"))
     format = models.CharField(
-        "Format", max_length=20, choices=Format.choices, default=Format.PRESENCE
+        _("Format"), max_length=20, choices=Format.choices, default=Format.PRESENCE
     )
-    place = models.CharField("Ort", max_length=200, blank=True)
-    capacity = models.PositiveIntegerField("Plätze")
-    price = models.DecimalField("Preis (netto, EUR)", max_digits=9, decimal_places=2)
+    place = models.CharField(_("Ort"), max_length=200, blank=True)
+    capacity = models.PositiveIntegerField(_("Plätze"))
+    price = models.DecimalField(_("Preis (netto, EUR)"), max_digits=9, decimal_places=2)
     status = models.CharField(
-        "Status", max_length=20, choices=Status.choices, default=Status.PUBLISHED, db_index=True
+        _("Status"), max_length=20, choices=Status.choices, default=Status.PUBLISHED, db_index=True
     )
-    confirmed_at = models.DateTimeField("Durchführung bestätigt am", null=True, blank=True)
-    created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
-    updated_at = models.DateTimeField("Geändert am", auto_now=True)
+    confirmed_at = models.DateTimeField(_("Durchführung bestätigt am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Geändert am"), auto_now=True)
 
     class Meta:
-        verbose_name = "Veranstaltung"
-        verbose_name_plural = "Veranstaltungen"
+        verbose_name = _("Veranstaltung")
+        verbose_name_plural = _("Veranstaltungen")
         ordering = ["first_day", "number"]
         indexes = [models.Index(fields=["status", "first_day"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(last_day__gte=models.F("first_day")),
                 name="event_last_day_not_before_first_day",
-                violation_error_message="Der letzte Tag darf nicht vor dem ersten Tag liegen.",
+                violation_error_message=_("Der letzte Tag darf nicht vor dem ersten Tag liegen."),
             ),
         ]
 

@@ -3,11 +3,12 @@
 import datetime as dt
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
     name = "kundenportal.notifications"
-    verbose_name = "Benachrichtigungen"
+    verbose_name = _("Benachrichtigungen")
 
     def ready(self):
         from .delivery import outbox_purge

@@ -31,6 +31,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import OutboxMail
 from .rendering import MailObsolete, mail_after_send, mail_render
@@ -82,7 +83,7 @@ def _describe(error: BaseException) -> str:
             f"{address}: {code} {msg.decode(errors='replace') if isinstance(msg, bytes) else msg}"
             for address, (code, msg) in error.recipients.items()
         ]
-        return "Empfänger abgelehnt – " + "; ".join(parts)
+        return _("Empfänger abgelehnt – %(details)s") % {"details": "; ".join(parts)}
     return f"{type(error).__name__}: {error}"[:2000]
 
 
@@ -267,7 +268,7 @@ def outbox_process(
 def outbox_purge() -> int:
     """Delete sent and cancelled mails after OUTBOX_KEEP_DAYS: they hold addresses and names."""
     limit = timezone.now() - timedelta(days=settings.OUTBOX_KEEP_DAYS)
-    deleted, _ = OutboxMail.objects.filter(
+    deleted, _per_model = OutboxMail.objects.filter(
         status__in=[Status.SENT, Status.CANCELLED], created_at__lt=limit
     ).delete()
     return deleted

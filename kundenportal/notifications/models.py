@@ -2,6 +2,7 @@ import secrets
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def _nonce() -> str:
@@ -18,38 +19,38 @@ class OutboxMail(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Wartet"
-        SENDING = "sending", "Wird versandt"
-        SENT = "sent", "Versandt"
-        FAILED = "failed", "Fehlgeschlagen"
+        QUEUED = "queued", _("Wartet")
+        SENDING = "sending", _("Wird versandt")
+        SENT = "sent", _("Versandt")
+        FAILED = "failed", _("Fehlgeschlagen")
         # The mail lost its reason before it went out (e.g. the account was deleted).
-        CANCELLED = "cancelled", "Entfallen"
+        CANCELLED = "cancelled", _("Entfallen")
 
-    template = models.CharField("Vorlage", max_length=100)
-    to = models.JSONField("Empfänger", default=list)
-    context = models.JSONField("Daten", default=dict, blank=True)
+    template = models.CharField(_("Vorlage"), max_length=100)
+    to = models.JSONField(_("Empfänger"), default=list)
+    context = models.JSONField(_("Daten"), default=dict, blank=True)
     # Makes enqueueing idempotent, e.g. "confirmation:participation:42".
     dedupe_key = models.CharField(
-        "Eindeutiger Schlüssel", max_length=200, unique=True, null=True, blank=True
+        _("Eindeutiger Schlüssel"), max_length=200, unique=True, null=True, blank=True
     )
     # Random per row. With the pk and SECRET_KEY it seeds send-time secrets (an initial
     # password), so a mail sent again after a crash carries the same password, while the
     # nonce alone reveals nothing and a reused pk (SQLite may reuse ids) never repeats one.
     # Replaced when the mail is marked sent, so a delivered row cannot reproduce its secrets.
-    nonce = models.CharField("Zufallswert", max_length=64, default=_nonce, editable=False)
+    nonce = models.CharField(_("Zufallswert"), max_length=64, default=_nonce, editable=False)
     status = models.CharField(
-        "Status", max_length=20, choices=Status.choices, default=Status.QUEUED
+        _("Status"), max_length=20, choices=Status.choices, default=Status.QUEUED
     )
-    attempts = models.PositiveIntegerField("Versuche", default=0)
-    next_attempt_at = models.DateTimeField("Nächster Versuch", default=timezone.now)
-    locked_at = models.DateTimeField("In Arbeit seit", null=True, blank=True)
-    last_error = models.TextField("Letzter Fehler", blank=True)
-    created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
-    sent_at = models.DateTimeField("Versandt am", null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("Versuche"), default=0)
+    next_attempt_at = models.DateTimeField(_("Nächster Versuch"), default=timezone.now)
+    locked_at = models.DateTimeField(_("In Arbeit seit"), null=True, blank=True)
+    last_error = models.TextField(_("Letzter Fehler"), blank=True)
+    created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("Versandt am"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "Ausgehende E-Mail"
-        verbose_name_plural = "Ausgehende E-Mails"
+        verbose_name = _("Ausgehende E-Mail")
+        verbose_name_plural = _("Ausgehende E-Mails")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
@@ -69,18 +70,18 @@ class PeriodicJob(models.Model):
     it until the lease ends.
     """
 
-    name = models.CharField("Name", max_length=100, unique=True)
-    due_at = models.DateTimeField("Fällig ab", default=timezone.now)
-    locked_until = models.DateTimeField("Gesperrt bis", null=True, blank=True)
-    last_started_at = models.DateTimeField("Zuletzt gestartet", null=True, blank=True)
-    last_finished_at = models.DateTimeField("Zuletzt beendet", null=True, blank=True)
-    last_status = models.CharField("Letztes Ergebnis", max_length=20, blank=True)
-    last_error = models.TextField("Letzter Fehler", blank=True)
-    runs = models.PositiveIntegerField("Läufe", default=0)
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    due_at = models.DateTimeField(_("Fällig ab"), default=timezone.now)
+    locked_until = models.DateTimeField(_("Gesperrt bis"), null=True, blank=True)
+    last_started_at = models.DateTimeField(_("Zuletzt gestartet"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("Zuletzt beendet"), null=True, blank=True)
+    last_status = models.CharField(_("Letztes Ergebnis"), max_length=20, blank=True)
+    last_error = models.TextField(_("Letzter Fehler"), blank=True)
+    runs = models.PositiveIntegerField(_("Läufe"), default=0)
 
     class Meta:
-        verbose_name = "Regelmäßige Aufgabe"
-        verbose_name_plural = "Regelmäßige Aufgaben"
+        verbose_name = _("Regelmäßige Aufgabe")
+        verbose_name_plural = _("Regelmäßige Aufgaben")
         ordering = ["name"]
 
     def __str__(self) -> str:

@@ -3,7 +3,7 @@
 A mail named ``<template>`` is made of ``notifications/mail/<template>.subject.txt``,
 ``<template>.txt`` and ``<template>.html``, found in any app's templates folder. They are
 rendered with the row's ``context`` (plain JSON data), ``provider`` (settings.PROVIDER),
-``site_url`` and whatever the template's context provider adds.
+``site_url``, ``periods`` (core.periods: the configured periods the texts name) and whatever the template's context provider adds.
 
 A context provider is registered by an app above this one (in its ``AppConfig.ready``) for
 data that must not sit in the outbox: an initial password is made, or a reset link signed,
@@ -18,6 +18,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from kundenportal.core.periods import periods
 
 from .models import OutboxMail
 
@@ -77,6 +79,7 @@ def mail_render(mail: OutboxMail) -> EmailMultiAlternatives:
         **mail.context,
         "provider": settings.PROVIDER,
         "site_url": settings.SITE_URL,
+        "periods": periods(),
     }
     provider = _providers.get(mail.template)
     provided = provider(mail) if provider is not None else {}

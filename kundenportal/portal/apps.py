@@ -1,11 +1,12 @@
 """The participant's pages under /portal/ (login required everywhere but login and reset)."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
     name = "kundenportal.portal"
-    verbose_name = "Kundenportal"
+    verbose_name = _("Kundenportal")
 
     def ready(self):
         from . import mails, signals  # noqa: F401  (registers receivers and mail providers)

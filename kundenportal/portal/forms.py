@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
+from django.utils.translation import gettext_lazy as _
 
 from kundenportal.accounts.credentials import person_set_own_password
 
@@ -9,21 +10,21 @@ class LoginForm(AuthenticationForm):
     """Username (case-insensitive) and password."""
 
     error_messages = {
-        "invalid_login": (
+        "invalid_login": _(
             "Benutzername oder Passwort sind nicht richtig. Bitte achten Sie beim Passwort auf "
             "Groß- und Kleinschreibung."
         ),
-        "inactive": "Dieses Konto ist gesperrt. Bitte wenden Sie sich an uns.",
+        "inactive": _("Dieses Konto ist gesperrt. Bitte wenden Sie sich an uns."),
     }
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
-        self.fields["username"].label = "Benutzername"
-        self.fields["username"].help_text = "z. B. max.mustermann"
+        self.fields["username"].label = _("Benutzername")
+        self.fields["username"].help_text = _("z. B. max.mustermann")
         self.fields["username"].widget.attrs.update(
             {"autocapitalize": "none", "spellcheck": "false", "autocomplete": "username"}
         )
-        self.fields["password"].label = "Passwort"
+        self.fields["password"].label = _("Passwort")
 
 
 class _OwnPasswordMixin:
@@ -43,8 +44,8 @@ class PasswordSetForm(_OwnPasswordMixin, SetPasswordForm):
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(user, *args, **kwargs)
-        self.fields["new_password1"].label = "Neues Passwort"
-        self.fields["new_password2"].label = "Neues Passwort wiederholen"
+        self.fields["new_password1"].label = _("Neues Passwort")
+        self.fields["new_password2"].label = _("Neues Passwort wiederholen")
         self.fields[
             "new_password1"
         ].help_text = password_validation.password_validators_help_text_html()
@@ -55,14 +56,14 @@ class PasswordChangeOwnForm(_OwnPasswordMixin, PasswordChangeForm):
 
     error_messages = {
         **PasswordChangeForm.error_messages,
-        "password_incorrect": "Das bisherige Passwort ist nicht richtig.",
+        "password_incorrect": _("Das bisherige Passwort ist nicht richtig."),
     }
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(user, *args, **kwargs)
-        self.fields["old_password"].label = "Bisheriges Passwort"
-        self.fields["new_password1"].label = "Neues Passwort"
-        self.fields["new_password2"].label = "Neues Passwort wiederholen"
+        self.fields["old_password"].label = _("Bisheriges Passwort")
+        self.fields["new_password1"].label = _("Neues Passwort")
+        self.fields["new_password2"].label = _("Neues Passwort wiederholen")
         self.fields[
             "new_password1"
         ].help_text = password_validation.password_validators_help_text_html()
@@ -70,7 +71,7 @@ class PasswordChangeOwnForm(_OwnPasswordMixin, PasswordChangeForm):
 
 class PasswordResetRequestForm(forms.Form):
     identifier = forms.CharField(
-        label="Benutzername oder E-Mail-Adresse",
+        label=_("Benutzername oder E-Mail-Adresse"),
         max_length=254,
         widget=forms.TextInput(
             attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
@@ -80,13 +81,15 @@ class PasswordResetRequestForm(forms.Form):
 
 class DeletionRequestForm(forms.Form):
     reason = forms.CharField(
-        label="Anmerkung (freiwillig)",
+        label=_("Anmerkung (freiwillig)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     confirm = forms.BooleanField(
-        label="Ich möchte, dass mein Konto mit allen Teilnahmen und Bescheinigungen gelöscht wird.",
+        label=_(
+            "Ich möchte, dass mein Konto mit allen Teilnahmen und Bescheinigungen gelöscht wird."
+        ),
         required=True,
-        error_messages={"required": "Bitte bestätigen Sie, dass Sie die Löschung beantragen."},
+        error_messages={"required": _("Bitte bestätigen Sie, dass Sie die Löschung beantragen.")},
     )

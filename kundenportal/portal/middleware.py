@@ -4,6 +4,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kundenportal.accounts.backends import INITIAL_PASSWORD_SESSION_KEY
 
@@ -38,7 +39,7 @@ class SessionLimitsMiddleware:
                 logout(request)
                 messages.info(
                     request,
-                    "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.",
+                    _("Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an."),
                 )
                 if request.path.startswith(reverse("admin:index")):
                     return redirect(f"{reverse('admin:login')}?next={request.path}")

@@ -1,8 +1,8 @@
 """The sections' table rows as plain dicts with every text already formatted.
 
 Long pages spend their time in the template engine: a variable lookup on a dict, and one
-``strftime`` here, cost a fraction of ``{% url %}``, the ``date`` filter, or walking related
-objects in the template (measured with bench/portal.py).
+call of the shared formatting (``core.formatting``) here, cost a fraction of ``{% url %}``
+or walking related objects in the template (measured with bench/portal.py).
 """
 
 import datetime as dt
@@ -10,6 +10,7 @@ from functools import cache
 
 from django.urls import reverse
 
+from kundenportal.core.formatting import date_range_compact, date_text, file_size_text
 from kundenportal.documents import rules
 
 _MARK = 987654321
@@ -25,30 +26,11 @@ def url(name: str, pk: int) -> str:
     return _url_pattern(name) % pk
 
 
-def german_date(day: dt.date) -> str:
-    return day.strftime("%d.%m.%Y")
-
-
-def event_days(first: dt.date, last: dt.date) -> str:
-    if first == last:
-        return german_date(first)
-    if first.year == last.year:
-        return f"{first:%d.%m.}–{last:%d.%m.%Y}"
-    return f"{german_date(first)}–{german_date(last)}"
-
-
-def file_size(value: int) -> str:
-    value = int(value or 0)
-    if value < 1024 * 1024:
-        return f"{max(round(value / 1024), 1)} KB"
-    return f"{value / (1024 * 1024):.1f} MB".replace(".", ",")
-
-
 def _event(row: dict) -> dict:
     return {
         "number": row["event__number"],
         "title": row["event__title"],
-        "days": event_days(row["event__first_day"], row["event__last_day"]),
+        "days": date_range_compact(row["event__first_day"], row["event__last_day"]),
         "place": "Online" if row["event__format"] == "online" else row["event__place"],
     }
 
@@ -61,7 +43,7 @@ def course_document_rows(participations, *, today: dt.date) -> list[dict]:
     rows = []
     for p in participations:
         last_day = p["event__last_day"]
-        until = german_date(rules.course_document_online_until(last_day))
+        until = date_text(rules.course_document_online_until(last_day))
         rows.append(
             {
                 **_event(p),
@@ -74,7 +56,7 @@ def course_document_rows(participations, *, today: dt.date) -> list[dict]:
                         "url": url("portal:course_document_download", d["id"]),
                         "title": d["title"],
                         "filename": d["filename"],
-                        "size": file_size(d["size"]),
+                        "size": file_size_text(d["size"]),
                         "until": until,
                     }
                     for d in p["documents"]
@@ -88,22 +70,16 @@ def certificate_rows(certificates, *, today: dt.date) -> list[dict]:
     rows = []
     for c in certificates:
         until = rules.certificate_available_until(c["issued_on"])
-        years = rules.whole_years_between(today, until)
-        if years >= 2:
-            remaining = f"noch {years} Jahre"
-        elif years == 1:
-            remaining = "noch 1 Jahr"
-        else:
-            remaining = "noch unter 1 Jahr"
         rows.append(
             {
                 "url": url("portal:certificate_download", c["id"]),
                 "title": c["title"],
                 "filename": c["filename"],
-                "size": file_size(c["size"]),
+                "size": file_size_text(c["size"]),
                 "event": f"{c['participation__event__number']} {c['participation__event__title']}",
-                "issued_on": german_date(c["issued_on"]),
-                "remaining": f"{remaining} (bis {german_date(until)})",
+                "issued_on": date_text(c["issued_on"]),
+                "years_left": rules.whole_years_between(today, until),
+                "until": date_text(until),
             }
         )
     return rows
@@ -115,9 +91,9 @@ def online_link_rows(links) -> list[dict]:
             "url": url("portal:online_link_open", link["id"]),
             "title": link["title"],
             "event": link["event__title"],
-            "days": event_days(link["event__first_day"], link["event__last_day"]),
+            "days": date_range_compact(link["event__first_day"], link["event__last_day"]),
             "note": link["note"],
-            "until": german_date(rules.course_document_online_until(link["event__last_day"])),
+            "until": date_text(rules.course_document_online_until(link["event__last_day"])),
         }
         for link in links
     ]

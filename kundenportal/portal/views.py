@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kundenportal.accounts.backends import INITIAL_PASSWORD_SESSION_KEY
@@ -80,7 +81,7 @@ class LogoutView(auth_views.LogoutView):
 
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
-        messages.success(request, "Sie haben sich abgemeldet.")
+        messages.success(request, _("Sie haben sich abgemeldet."))
         return response
 
 
@@ -101,7 +102,9 @@ def password_set(request):
     form = PasswordSetForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         _password_saved(request, form)
-        messages.success(request, "Ihr Passwort ist gespeichert. Willkommen in Ihrem Kundenportal!")
+        messages.success(
+            request, _("Ihr Passwort ist gespeichert. Willkommen in Ihrem Kundenportal!")
+        )
         return redirect("portal:home")
     return render(request, "portal/password_set.html", {"form": form})
 
@@ -112,7 +115,7 @@ def password_change(request):
     form = PasswordChangeOwnForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         _password_saved(request, form)
-        messages.success(request, "Ihr neues Passwort ist gespeichert.")
+        messages.success(request, _("Ihr neues Passwort ist gespeichert."))
         return redirect("portal:data")
     return render(request, "portal/password_change.html", {"form": form})
 
@@ -172,7 +175,6 @@ def participations(request):
         {
             "page": page,
             "rows_html": render_rows("participation_rows.html", rows.participation_rows(page)),
-            "years": settings.PARTICIPATION_RETENTION_YEARS,
             "section": "teilnahmen",
         },
     )
@@ -190,7 +192,6 @@ def course_documents(request):
             "rows_html": render_rows(
                 "course_document_rows.html", rows.course_document_rows(page, today=today)
             ),
-            "retention_days": settings.COURSE_DOCUMENT_RETENTION_DAYS,
             "section": "unterlagen",
         },
     )
@@ -211,7 +212,6 @@ def documents(request):
                 "certificate_rows.html", rows.certificate_rows(page, today=today)
             ),
             "links": rows.online_link_rows(links),
-            "years": settings.CERTIFICATE_RETENTION_YEARS,
             "section": "dokumente",
         },
     )
@@ -288,7 +288,7 @@ def data_export(request):
     out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
     person_export(person=request.user, out=out)
     out.seek(0)
-    stamp = timezone.localdate().strftime("%Y-%m-%d")
+    stamp = timezone.localdate().isoformat()
     return FileResponse(
         out,
         as_attachment=True,
@@ -305,8 +305,10 @@ def deletion_request(request):
         deletion_request_create(person=request.user, reason=form.cleaned_data["reason"])
         messages.success(
             request,
-            "Ihr Antrag auf Löschung ist bei uns eingegangen. Das Marketing prüft ihn und "
-            "meldet sich bei Ihnen.",
+            _(
+                "Ihr Antrag auf Löschung ist bei uns eingegangen. Das Marketing prüft ihn und "
+                "meldet sich bei Ihnen."
+            ),
         )
         return redirect("portal:data")
     return render(request, "portal/deletion_request.html", {"form": form, "section": "daten"})

@@ -2,11 +2,12 @@
 request, credentials sent again."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PrivacyConfig(AppConfig):
     name = "kundenportal.privacy"
-    verbose_name = "Datenschutz"
+    verbose_name = _("Datenschutz")
 
     def ready(self):
         from kundenportal.confirmations.mail import confirmation_mail_sent

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from kundenportal.accounts.credentials import credentials_for_mail
 from kundenportal.accounts.models import Person
 from kundenportal.notifications.models import OutboxMail
@@ -12,9 +14,9 @@ def credentials_mail_context(mail: OutboxMail) -> dict[str, Any]:
     """Context provider for ``credentials``: the person and their access data, made now."""
     person = Person.objects.filter(pk=mail.context.get("person_id")).first()
     if person is None:
-        raise MailObsolete("Das Konto besteht nicht mehr.")
+        raise MailObsolete(_("Das Konto besteht nicht mehr."))
     if not person.is_active:
-        raise MailObsolete("Das Konto ist deaktiviert.")
+        raise MailObsolete(_("Das Konto ist deaktiviert."))
     return {
         # The sent hook (confirmations.mail.confirmation_mail_sent) reads these two.
         "person_id": person.pk,

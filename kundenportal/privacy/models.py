@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class DeletionRequest(models.Model):
@@ -11,39 +12,39 @@ class DeletionRequest(models.Model):
     """
 
     class Status(models.TextChoices):
-        OPEN = "open", "Offen"
-        DONE = "done", "Erledigt (Konto gelöscht)"
-        REJECTED = "rejected", "Abgelehnt"
+        OPEN = "open", _("Offen")
+        DONE = "done", _("Erledigt (Konto gelöscht)")
+        REJECTED = "rejected", _("Abgelehnt")
 
     # SET_NULL: the request stays as a record of what was done once the account is gone.
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="Teilnehmer/in",
+        verbose_name=_("Teilnehmer/in"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="deletion_requests",
     )
-    username = models.CharField("Benutzername", max_length=150)
-    reason = models.TextField("Anmerkung der Person", blank=True, max_length=2000)
+    username = models.CharField(_("Benutzername"), max_length=150)
+    reason = models.TextField(_("Anmerkung der Person"), blank=True, max_length=2000)
     status = models.CharField(
-        "Status", max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True
+        _("Status"), max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True
     )
-    created_at = models.DateTimeField("Beantragt am", auto_now_add=True)
-    handled_at = models.DateTimeField("Bearbeitet am", null=True, blank=True)
+    created_at = models.DateTimeField(_("Beantragt am"), auto_now_add=True)
+    handled_at = models.DateTimeField(_("Bearbeitet am"), null=True, blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="Bearbeitet von",
+        verbose_name=_("Bearbeitet von"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    staff_note = models.TextField("Vermerk der Verwaltung", blank=True)
+    staff_note = models.TextField(_("Vermerk der Verwaltung"), blank=True)
 
     class Meta:
-        verbose_name = "Löschantrag"
-        verbose_name_plural = "Löschanträge"
+        verbose_name = _("Löschantrag")
+        verbose_name_plural = _("Löschanträge")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -54,4 +55,7 @@ class DeletionRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Löschantrag {self.username} ({self.get_status_display()})"
+        return _("Löschantrag %(username)s (%(status)s)") % {
+            "username": self.username,
+            "status": self.get_status_display(),
+        }

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kundenportal.audit.models import AuditEntry
 from kundenportal.audit.services import audit_log
@@ -173,7 +174,7 @@ def person_export(*, person, out: io.IOBase) -> None:
                 source = certificate.file.open("rb")
             except (FileNotFoundError, OSError, ValueError):
                 # A lost file must not block the export of everything else.
-                archive.writestr(name + ".fehlt.txt", "Diese Datei ist nicht mehr vorhanden.")
+                archive.writestr(name + ".fehlt.txt", _("Diese Datei ist nicht mehr vorhanden."))
                 continue
             with source, archive.open(name, "w") as target:
                 while chunk := source.read(1024 * 1024):

@@ -54,16 +54,16 @@ class ParticipationInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="Teilnehmer/in")
+    @admin.display(description=_("Teilnehmer/in"))
     def person_link(self, obj):
         url = reverse("admin:accounts_person_change", args=[obj.person_id])
         return format_html('<a href="{}">{}</a>', url, obj.person.get_full_name())
 
-    @admin.display(description="Benutzername")
+    @admin.display(description=_("Benutzername"))
     def username(self, obj):
         return obj.person.username
 
-    @admin.display(description="Gleichnamige Konten")
+    @admin.display(description=_("Gleichnamige Konten"))
     def namesakes(self, obj):
         """Accounts with the same normalised name: the candidates in a company change."""
         others = (
@@ -81,12 +81,12 @@ class ParticipationInline(admin.TabularInline):
             or "–"
         )
 
-    @admin.display(description="Konto")
+    @admin.display(description=_("Konto"))
     def reassign(self, obj):
         if obj.pk is None or obj.confirmation_sent_at is not None:
             return "–"
         url = reverse("admin:registrations_participation_reassign", args=[obj.pk])
-        return format_html('<a href="{}">Einem bestehenden Konto zuordnen</a>', url)
+        return format_html('<a href="{}">{}</a>', url, _("Einem bestehenden Konto zuordnen"))
 
 
 @admin.register(Registration)
@@ -123,7 +123,7 @@ class RegistrationAdmin(AuditedModelAdmin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["event", "created_at", "review", "remarks"]}),
         (
-            "Anmelder/in und Anschrift",
+            _("Anmelder/in und Anschrift"),
             {
                 "fields": [
                     "correspondence_email",
@@ -138,7 +138,7 @@ class RegistrationAdmin(AuditedModelAdmin, admin.ModelAdmin):
             },
         ),
         (
-            "Verlauf",
+            _("Verlauf"),
             {"fields": ["consent_at", "reviewed_at", "reviewed_by"]},
         ),
     ]
@@ -165,11 +165,11 @@ class RegistrationAdmin(AuditedModelAdmin, admin.ModelAdmin):
         # deleting a person's data is the privacy workflow's job.
         return False
 
-    @admin.display(description="Personen", ordering="_participants")
+    @admin.display(description=_("Personen"), ordering="_participants")
     def participant_count(self, obj):
         return obj._participants
 
-    @admin.action(description="Prüfung abschließen")
+    @admin.action(description=_("Prüfung abschließen"))
     def complete_review(self, request, queryset):
         done = 0
         for registration in queryset.filter(review=Registration.Review.PENDING):
@@ -214,10 +214,10 @@ class RegistrationAdmin(AuditedModelAdmin, admin.ModelAdmin):
             if report.imported:
                 messages.success(request, report.summary)
             else:
-                messages.error(request, "Die Datei enthält Fehler. Es wurde nichts importiert.")
+                messages.error(request, _("Die Datei enthält Fehler. Es wurde nichts importiert."))
         context = {
             **self.admin_site.each_context(request),
-            "title": "Bestandskunden importieren",
+            "title": _("Bestandskunden importieren"),
             "form": form,
             "report": report,
             "opts": self.model._meta,
@@ -227,22 +227,22 @@ class RegistrationAdmin(AuditedModelAdmin, admin.ModelAdmin):
 
 class CustomerImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV-Datei",
+        label=_("CSV-Datei"),
         help_text=(
             "UTF-8, Trennzeichen „;“, Kopfzeile vorname;nachname;email;firma;strasse;plz;ort, "
             "optional ;veranstaltungsnummer;titel;erster_tag;letzter_tag (TT.MM.JJJJ)."
         ),
     )
     dry_run = forms.BooleanField(
-        label="Nur prüfen (Probelauf, nichts speichern)", required=False, initial=True
+        label=_("Nur prüfen (Probelauf, nichts speichern)"), required=False, initial=True
     )
 
 
 class ReassignForm(forms.Form):
     username = forms.CharField(
-        label="Benutzername des bestehenden Kontos",
+        label=_("Benutzername des bestehenden Kontos"),
         max_length=150,
-        help_text="Zum Beispiel aus der Bemerkung: „bisheriger Benutzername max.mustermann“.",
+        help_text=_("Zum Beispiel aus der Bemerkung: „bisheriger Benutzername max.mustermann“."),
     )
 
 
@@ -262,7 +262,7 @@ class ParticipationAdmin(AuditedModelAdmin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="Prüfung der Anmeldung", ordering="registration__review")
+    @admin.display(description=_("Prüfung der Anmeldung"), ordering="registration__review")
     def registration_review(self, obj):
         return obj.registration.get_review_display()
 
@@ -278,7 +278,7 @@ class ParticipationAdmin(AuditedModelAdmin, admin.ModelAdmin):
                 done += 1
         return done
 
-    @admin.action(description="Von Warteliste nachrücken")
+    @admin.action(description=_("Von Warteliste nachrücken"))
     def promote_from_waiting_list(self, request, queryset):
         moved = self._each(
             request,
@@ -289,7 +289,7 @@ class ParticipationAdmin(AuditedModelAdmin, admin.ModelAdmin):
             request, _("%(count)d Teilnahme(n) von der Warteliste nachgerückt.") % {"count": moved}
         )
 
-    @admin.action(description="Stornieren (Platz wird frei)")
+    @admin.action(description=_("Stornieren (Platz wird frei)"))
     def cancel(self, request, queryset):
         cancelled = self._each(
             request, queryset.exclude(status=Participation.Status.CANCELLED), participation_cancel
@@ -354,7 +354,7 @@ class ParticipationAdmin(AuditedModelAdmin, admin.ModelAdmin):
                 )
         context = {
             **self.admin_site.each_context(request),
-            "title": "Teilnehmer/in einem bestehenden Konto zuordnen",
+            "title": _("Teilnehmer/in einem bestehenden Konto zuordnen"),
             "participation": participation,
             "form": form,
             "opts": self.model._meta,

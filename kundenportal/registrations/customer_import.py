@@ -28,6 +28,7 @@ from kundenportal.audit.models import AuditEntry
 from kundenportal.audit.services import audit_log
 from kundenportal.companies.models import Company
 from kundenportal.companies.services import company_resolve
+from kundenportal.core.formatting import date_text
 from kundenportal.core.text import match_key
 from kundenportal.events.models import Event
 
@@ -80,7 +81,7 @@ class RowResult:
 
     @property
     def account_label(self) -> str:
-        return "neu angelegt" if self.account_created else "vorhandenes Konto"
+        return _("neu angelegt") if self.account_created else _("vorhandenes Konto")
 
 
 @dataclass
@@ -150,15 +151,15 @@ def _validate_row(values: dict[str, str], line: int, today: dt.date) -> ImportRo
             errors.append(f"{label}: {' '.join(exc.messages)}")
             return ""
 
-    first_name = name("vorname", "Vorname")
-    last_name = name("nachname", "Nachname")
+    first_name = name("vorname", _("Vorname"))
+    last_name = name("nachname", _("Nachname"))
     for key, label, limit in (
-        ("vorname", "Vorname", 150),
-        ("nachname", "Nachname", 150),
-        ("firma", "Firma", 200),
-        ("strasse", "Straße", 200),
-        ("plz", "PLZ", 20),
-        ("ort", "Ort", 100),
+        ("vorname", _("Vorname"), 150),
+        ("nachname", _("Nachname"), 150),
+        ("firma", _("Firma"), 200),
+        ("strasse", _("Straße"), 200),
+        ("plz", _("PLZ"), 20),
+        ("ort", _("Ort"), 100),
         ("email", "E-Mail-Adresse", 254),
     ):
         if len(values[key]) > limit:
@@ -195,8 +196,8 @@ def _validate_row(values: dict[str, str], line: int, today: dt.date) -> ImportRo
         if len(title) > 200:
             errors.append(_("Der Titel ist länger als 200 Zeichen."))
         try:
-            row.first_day = _date(first, "Erster Tag")
-            row.last_day = _date(last, "Letzter Tag")
+            row.first_day = _date(first, _("Erster Tag"))
+            row.last_day = _date(last, _("Letzter Tag"))
         except ValidationError as exc:
             errors.extend(exc.messages)
         else:
@@ -329,8 +330,8 @@ def _events_check(rows: list[ImportRow]) -> tuple[dict[str, Event], list[RowErro
                     )
                     % {
                         "number": event.number,
-                        "first": f"{event.first_day:%d.%m.%Y}",
-                        "last": f"{event.last_day:%d.%m.%Y}",
+                        "first": date_text(event.first_day),
+                        "last": date_text(event.last_day),
                     },
                 )
             )

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from kundenportal.companies.models import AddressFields
 from kundenportal.events.models import Event
@@ -16,31 +17,34 @@ class Registration(AddressFields):
     """
 
     class Review(models.TextChoices):
-        NONE = "none", "Keine Prüfung nötig"
-        PENDING = "pending", "Prüfung ausstehend"
-        DONE = "done", "Geprüft"
+        NONE = "none", _("Keine Prüfung nötig")
+        PENDING = "pending", _("Prüfung ausstehend")
+        DONE = "done", _("Geprüft")
 
     event = models.ForeignKey(
-        Event, verbose_name="Veranstaltung", on_delete=models.PROTECT, related_name="registrations"
+        Event,
+        verbose_name=_("Veranstaltung"),
+        on_delete=models.PROTECT,
+        related_name="registrations",
     )
     # Required by the booking form; empty only once an erasure removed the deleted person's
     # own address from a booking record that must stay for accounting.
     correspondence_email = models.EmailField(
-        "E-Mail-Adresse (Korrespondenz)",
+        _("E-Mail-Adresse (Korrespondenz)"),
         blank=True,
-        help_text="Leer, wenn die Adresse mit der Löschung eines Kontos entfernt wurde.",
+        help_text=_("Leer, wenn die Adresse mit der Löschung eines Kontos entfernt wurde."),
     )
-    company_name = models.CharField("Firma", max_length=200, blank=True)
-    is_private_address = models.BooleanField("Privatadresse", default=False)
-    remarks = models.TextField("Bemerkungen", blank=True)
-    consent_at = models.DateTimeField("AGB und Datenschutz zugestimmt am", null=True, blank=True)
+    company_name = models.CharField(_("Firma"), max_length=200, blank=True)
+    is_private_address = models.BooleanField(_("Privatadresse"), default=False)
+    remarks = models.TextField(_("Bemerkungen"), blank=True)
+    consent_at = models.DateTimeField(_("AGB und Datenschutz zugestimmt am"), null=True, blank=True)
     review = models.CharField(
-        "Prüfung", max_length=20, choices=Review.choices, default=Review.NONE, db_index=True
+        _("Prüfung"), max_length=20, choices=Review.choices, default=Review.NONE, db_index=True
     )
-    reviewed_at = models.DateTimeField("Geprüft am", null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("Geprüft am"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="Geprüft von",
+        verbose_name=_("Geprüft von"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -48,60 +52,63 @@ class Registration(AddressFields):
     )
     # Makes a double submit (reload, double click) idempotent: one token per filled-in form.
     submission_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    created_at = models.DateTimeField("Eingegangen am", auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("Eingegangen am"), auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = "Anmeldung"
-        verbose_name_plural = "Anmeldungen"
+        verbose_name = _("Anmeldung")
+        verbose_name_plural = _("Anmeldungen")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"Anmeldung {self.pk} zu {self.event.number}"
+        return _("Anmeldung %(pk)s zu %(event)s") % {"pk": self.pk, "event": self.event.number}
 
 
 class Participation(models.Model):
     """One person at one event (Teilnahme)."""
 
     class Status(models.TextChoices):
-        REGISTERED = "registered", "Angemeldet"
-        WAITLISTED = "waitlisted", "Warteliste"
-        CONFIRMED = "confirmed", "Bestätigt"
-        ATTENDED = "attended", "Teilgenommen"
-        CANCELLED = "cancelled", "Storniert"
+        REGISTERED = "registered", _("Angemeldet")
+        WAITLISTED = "waitlisted", _("Warteliste")
+        CONFIRMED = "confirmed", _("Bestätigt")
+        ATTENDED = "attended", _("Teilgenommen")
+        CANCELLED = "cancelled", _("Storniert")
 
     # Participations that hold a seat.
     SEAT_STATUSES = (Status.REGISTERED, Status.CONFIRMED, Status.ATTENDED)
 
     registration = models.ForeignKey(
         Registration,
-        verbose_name="Anmeldung",
+        verbose_name=_("Anmeldung"),
         on_delete=models.CASCADE,
         related_name="participations",
     )
     # Denormalised from the registration: the portal and the catalogue query by event.
     event = models.ForeignKey(
-        Event, verbose_name="Veranstaltung", on_delete=models.PROTECT, related_name="participations"
+        Event,
+        verbose_name=_("Veranstaltung"),
+        on_delete=models.PROTECT,
+        related_name="participations",
     )
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="Teilnehmer/in",
+        verbose_name=_("Teilnehmer/in"),
         on_delete=models.CASCADE,
         related_name="participations",
     )
     status = models.CharField(
-        "Status", max_length=20, choices=Status.choices, default=Status.REGISTERED, db_index=True
+        _("Status"), max_length=20, choices=Status.choices, default=Status.REGISTERED, db_index=True
     )
     # The participant's own address, if the form gave one; mails go there too.
-    email = models.EmailField("Eigene E-Mail-Adresse", blank=True)
+    email = models.EmailField(_("Eigene E-Mail-Adresse"), blank=True)
     confirmation_sent_at = models.DateTimeField(
-        "Durchführungsbestätigung versandt am", null=True, blank=True
+        _("Durchführungsbestätigung versandt am"), null=True, blank=True
     )
-    created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
-    updated_at = models.DateTimeField("Geändert am", auto_now=True)
+    created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Geändert am"), auto_now=True)
 
     class Meta:
-        verbose_name = "Teilnahme"
-        verbose_name_plural = "Teilnahmen"
+        verbose_name = _("Teilnahme")
+        verbose_name_plural = _("Teilnahmen")
         ordering = ["-event__first_day", "id"]
         indexes = [
             models.Index(fields=["person", "status"]),
@@ -112,7 +119,9 @@ class Participation(models.Model):
                 fields=["event", "person"],
                 condition=~Q(status="cancelled"),
                 name="participation_one_active_per_person_and_event",
-                violation_error_message="Diese Person ist für die Veranstaltung bereits angemeldet.",
+                violation_error_message=_(
+                    "Diese Person ist für die Veranstaltung bereits angemeldet."
+                ),
             ),
         ]
 

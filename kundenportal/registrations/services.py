@@ -29,6 +29,7 @@ from kundenportal.companies.services import (
 )
 from kundenportal.core.text import match_key
 from kundenportal.events.models import Event
+from kundenportal.events.presentation import event_mail_context
 from kundenportal.notifications.services import mail_enqueue
 
 from .models import Participation, Registration
@@ -230,20 +231,10 @@ def person_resolve(
     return ResolvedPerson(person=existing, created=False, address_change=change)
 
 
-def _event_context(event: Event) -> dict:
-    return {
-        "number": event.number,
-        "title": event.title,
-        "first_day": event.first_day.strftime("%d.%m.%Y"),
-        "last_day": event.last_day.strftime("%d.%m.%Y"),
-        "place": "Online" if event.is_online else event.place,
-    }
-
-
 def _receipt_context(registration: Registration, participations: list[Participation]) -> dict:
     return {
         "registration_id": registration.pk,
-        "event": _event_context(registration.event),
+        "event": event_mail_context(registration.event),
         # Names and seat status only: the receipt carries no credentials.
         "participants": [
             {
@@ -519,7 +510,7 @@ def participation_promote(*, participation: Participation, actor: Any) -> Partic
         context={
             "registration_id": registration.pk,
             "name": participation.person.get_full_name(),
-            "event": _event_context(event),
+            "event": event_mail_context(event),
         },
         dedupe_key=f"waitlist_promoted:{participation.pk}",
     )

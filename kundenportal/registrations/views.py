@@ -30,7 +30,6 @@ from .services import (
 
 PARTICIPANT_FIELDS = ("salutation", "title", "first_name", "last_name", "email")
 ADDRESS_FIELDS = ("is_private", "company_name", "street", "postal_code", "city", "country", "phone")
-STEPS = ("Teilnehmerdaten", "Adressdaten", "Bemerkungen und Abschluss")
 
 
 def _key(event: Event) -> str:
@@ -73,7 +72,7 @@ def _closed(request, event: Event):
 
 
 def _context(event: Event, step: int, **extra) -> dict:
-    return {"event": event, "step": step, "steps": STEPS, **extra}
+    return {"event": event, "step": step, **extra}
 
 
 # Unvalidated entries are kept so nothing typed is lost, but never more than this per field.

@@ -4,11 +4,12 @@ import datetime as dt
 
 from django.apps import AppConfig
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 
 class RetentionConfig(AppConfig):
     name = "kundenportal.retention"
-    verbose_name = "Aufbewahrung"
+    verbose_name = _("Aufbewahrung")
 
     def ready(self):
         from kundenportal.notifications.jobs import periodic_job

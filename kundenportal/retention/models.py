@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class PurgeState(models.Model):
@@ -10,17 +11,17 @@ class PurgeState(models.Model):
     pooler (no session-level advisory lock).
     """
 
-    name = models.CharField("Name", max_length=50, unique=True)
-    holder = models.CharField("Gesperrt durch", max_length=64, blank=True)
-    locked_until = models.DateTimeField("Gesperrt bis", null=True, blank=True)
-    last_started_at = models.DateTimeField("Letzter Lauf gestartet", null=True, blank=True)
-    last_finished_at = models.DateTimeField("Letzter Lauf beendet", null=True, blank=True)
+    name = models.CharField(_("Name"), max_length=50, unique=True)
+    holder = models.CharField(_("Gesperrt durch"), max_length=64, blank=True)
+    locked_until = models.DateTimeField(_("Gesperrt bis"), null=True, blank=True)
+    last_started_at = models.DateTimeField(_("Letzter Lauf gestartet"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("Letzter Lauf beendet"), null=True, blank=True)
     # Counts per category of the last finished run; never names.
-    last_counts = models.JSONField("Gelöscht im letzten Lauf", default=dict, blank=True)
+    last_counts = models.JSONField(_("Gelöscht im letzten Lauf"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = "Löschlauf"
-        verbose_name_plural = "Löschläufe"
+        verbose_name = _("Löschlauf")
+        verbose_name_plural = _("Löschläufe")
 
     def __str__(self) -> str:
         return self.name
@@ -34,15 +35,15 @@ class PendingFileDeletion(models.Model):
     delete), the next run tries again, so no file of a deleted record stays behind.
     """
 
-    field = models.CharField("Feld", max_length=100)  # "documents.certificate.file"
-    name = models.CharField("Dateiname im Speicher", max_length=255)
-    created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
-    attempts = models.PositiveIntegerField("Versuche", default=0)
-    last_error = models.TextField("Letzter Fehler", blank=True)
+    field = models.CharField(_("Feld"), max_length=100)  # "documents.certificate.file"
+    name = models.CharField(_("Dateiname im Speicher"), max_length=255)
+    created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("Versuche"), default=0)
+    last_error = models.TextField(_("Letzter Fehler"), blank=True)
 
     class Meta:
-        verbose_name = "Ausstehende Dateilöschung"
-        verbose_name_plural = "Ausstehende Dateilöschungen"
+        verbose_name = _("Ausstehende Dateilöschung")
+        verbose_name_plural = _("Ausstehende Dateilöschungen")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -54,5 +55,5 @@ class RetentionSchedule(PurgeState):
 
     class Meta:
         proxy = True
-        verbose_name = "Aufbewahrung: Was als Nächstes gelöscht wird"
-        verbose_name_plural = "Aufbewahrung: Was als Nächstes gelöscht wird"
+        verbose_name = _("Aufbewahrung: Was als Nächstes gelöscht wird")
+        verbose_name_plural = _("Aufbewahrung: Was als Nächstes gelöscht wird")

@@ -57,6 +57,7 @@ from kundenportal.accounts.models import Person
 from kundenportal.audit.models import AuditEntry
 from kundenportal.companies.models import AddressChange
 from kundenportal.companies.services import advisory_lock_id
+from kundenportal.core.formatting import date_text
 from kundenportal.documents import rules
 from kundenportal.documents.models import Certificate, CourseDocument, OnlineLink
 from kundenportal.privacy.models import DeletionRequest
@@ -197,7 +198,7 @@ def login_logs_due(moment: Moment) -> Q:
 
 
 def _d(day: dt.date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day else "–"
+    return date_text(day) if day else "–"
 
 
 def _describe_documents(qs: models.QuerySet) -> list[str]:

@@ -6,6 +6,7 @@ hand at the same time is safe: the second run stops at once.
 
 from django.core.management.base import BaseCommand, CommandError
 
+from kundenportal.core.formatting import date_text
 from kundenportal.retention.policies import POLICIES
 from kundenportal.retention.services import PurgeAlreadyRunning, retention_purge
 
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         width = max(len(label) for label in labels.values())
         verb = "würden gelöscht" if dry_run else "gelöscht"
         self.stdout.write(
-            f"Aufbewahrung, Stand {result.moment.today:%d.%m.%Y}"
+            f"Aufbewahrung, Stand {date_text(result.moment.today)}"
             + (" (Probelauf, nichts geändert)" if dry_run else "")
         )
         for key, count in result.counts.items():

@@ -1,0 +1,47 @@
+"""How dates, times and sizes read in German pages, mails and PDFs: the one place for formats.
+
+Django's formatting (``formats.date_format``, ``filesizeformat``) with fixed German patterns,
+so a mail rendered by the worker reads the same as the page a participant sees.
+"""
+
+import datetime as dt
+
+from django.template.defaultfilters import filesizeformat
+from django.utils import formats, timezone
+
+DATE = "d.m.Y"
+DAY_MONTH = "d.m."
+WEEKDAY_DATE = "D, d.m.Y"
+
+
+def date_text(day: dt.date) -> str:
+    """03.12.2026"""
+    return formats.date_format(day, DATE)
+
+
+def datetime_text(moment: dt.datetime) -> str:
+    """03.12.2026 um 14:05 Uhr (local time)."""
+    local = timezone.localtime(moment)
+    return f"{formats.date_format(local, DATE)} um {formats.time_format(local, 'H:i')} Uhr"
+
+
+def date_range_text(first: dt.date, last: dt.date) -> str:
+    """Full dates for mails, certificates and the back office: 03.12.2026 bis 05.12.2026."""
+    if first == last:
+        return date_text(first)
+    return f"{date_text(first)} bis {date_text(last)}"
+
+
+def date_range_compact(first: dt.date, last: dt.date, *, weekday: bool = False) -> str:
+    """Short dates for lists: 03.12.2026 (Do, 03.12.2026), 03.12.–05.12.2026,
+    28.12.2026–02.01.2027."""
+    if first == last:
+        return formats.date_format(first, WEEKDAY_DATE) if weekday else date_text(first)
+    if first.year == last.year:
+        return f"{formats.date_format(first, DAY_MONTH)}–{date_text(last)}"
+    return f"{date_text(first)}–{date_text(last)}"
+
+
+def file_size_text(size: int | None) -> str:
+    """1,5 MB (Django's ``filesizeformat`` in German)."""
+    return str(filesizeformat(int(size or 0)))

@@ -1,0 +1,34 @@
+"""Event dates in templates: ``{% load event_format %}``.
+
+``{{ event|event_dates }}``            03.12.2026 bis 05.12.2026 (details, back office)
+``{{ event|event_days }}``             Do, 03.12.2026 / 03.12.–05.12.2026 (lists)
+``{{ event|event_place }}``            the place, or "Online"
+``{% date_range first last %}``        the first form for two dates without an event
+"""
+
+from django import template
+
+from kundenportal.core.formatting import date_range_compact, date_range_text
+from kundenportal.events.presentation import event_place
+
+register = template.Library()
+
+
+@register.filter
+def event_dates(event) -> str:
+    return date_range_text(event.first_day, event.last_day)
+
+
+@register.filter
+def event_days(event) -> str:
+    return date_range_compact(event.first_day, event.last_day, weekday=True)
+
+
+@register.simple_tag
+def date_range(first, last) -> str:
+    return date_range_text(first, last)
+
+
+@register.filter(name="event_place")
+def event_place_filter(event) -> str:
+    return event_place(event)

@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from kundenportal.core.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -248,14 +250,12 @@ CACHES = {
 }
 
 # --- Logging --------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# One JSON line per event on stdout, with the request id, secrets removed (core/logs.py);
+# LOG_FORMAT=plain gives readable lines (the default with DEBUG).
+LOGGING = logging_config(
+    level=env.str("LOG_LEVEL", default="INFO"),
+    fmt=env.str("LOG_FORMAT", default="plain" if DEBUG else "json"),
+)
 
 AUTHENTICATION_BACKENDS = ["kundenportal.accounts.backends.PersonBackend"]
 # Key for the hashes of issued username bases. Must never change once accounts exist
@@ -413,3 +413,5 @@ LOGIN_LOG_KEEP_DAYS = env.int("LOGIN_LOG_KEEP_DAYS", default=30)
 # /healthz answers before every other middleware (no host check, no HTTPS redirect, no
 # session): see kundenportal/core/health.py.
 MIDDLEWARE.insert(0, "kundenportal.core.health.HealthCheckMiddleware")
+# Outermost: every log line of a request, the health check's too, carries its id.
+MIDDLEWARE.insert(0, "kundenportal.core.logs.RequestIdMiddleware")

@@ -11,6 +11,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from kundenportal.core.logs import logging_config
+from kundenportal.core.storage import s3_storage_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -156,21 +157,14 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
 S3_BUCKET = env.str("S3_BUCKET", default="")
 if S3_BUCKET:
-    default_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": S3_BUCKET,
-            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
-            "region_name": env.str("S3_REGION", default="") or None,
-            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
-            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
-            "addressing_style": env.str("S3_ADDRESSING_STYLE", default="") or None,
-            "default_acl": "private",
-            "querystring_auth": True,
-            "querystring_expire": 60,
-            "file_overwrite": False,
-        },
-    }
+    default_storage = s3_storage_settings(
+        bucket=S3_BUCKET,
+        endpoint_url=env.str("S3_ENDPOINT_URL", default="") or None,
+        region=env.str("S3_REGION", default="") or None,
+        access_key=env.str("S3_ACCESS_KEY_ID", default="") or None,
+        secret_key=env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+        addressing_style=env.str("S3_ADDRESSING_STYLE", default="") or None,
+    )
 else:
     default_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

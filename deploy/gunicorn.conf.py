@@ -25,7 +25,8 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # On SIGTERM (systemctl stop/restart) workers finish their requests within this time.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "25"))
-# Idle keep-alive connections from the proxy (nginx's upstream keepalive, a load balancer).
+# Idle keep-alive connections from the proxy; only threaded workers (GUNICORN_THREADS > 1)
+# keep connections open, sync workers close each one after its response.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # A fresh worker now and then keeps memory from creeping up; the jitter keeps them from all
 # restarting at once.

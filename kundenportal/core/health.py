@@ -33,9 +33,14 @@ def _database() -> None:
 
 
 def _storage() -> None:
-    # A lookup of a name that is never stored: S3 answers it with a HEAD request (which needs
-    # a reachable endpoint, valid credentials and the bucket), the disk with a stat().
-    default_storage.exists("healthz/probe")
+    bucket = getattr(default_storage, "bucket_name", None)
+    if bucket:
+        # S3: the bucket must exist and these credentials must reach it. (A HEAD of an object
+        # would not do: a missing bucket answers it with 404 like a missing object.)
+        default_storage.connection.meta.client.head_bucket(Bucket=bucket)
+    else:
+        # Local disk: a stat() of a name that is never stored.
+        default_storage.exists("healthz/probe")
 
 
 def _cache() -> None:

@@ -6,7 +6,7 @@ are one stream of JSON lines.
 
 Secrets are removed where every line passes, in the formatters: reset links
 (``/portal/passwort-vergessen/<uid>/<token>/``), query strings, Cookie/Authorization
-headers and any field whose name says password, token, secret, session, cookie or
+headers, passwords in URLs and any field whose name says password, token, secret, session, cookie or
 authorization. Nothing else has to remember it.
 """
 
@@ -29,6 +29,11 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
 
 _PATTERNS = [
+    # Credentials in a URL (a DATABASE_URL or EMAIL_URL in an error message).
+    (
+        re.compile(r"\b([a-z][a-z0-9+.-]*://[^:/\s@'\"]+:)[^@\s/'\"]+@", re.IGNORECASE),
+        r"\1" + REDACTED + "@",
+    ),
     # Reset links carry a token that sets a password: keep the uid, drop the token.
     (re.compile(r"(/passwort-vergessen/[^/\s?#'\"]+/)[^/\s?#'\"]+"), r"\1" + REDACTED),
     # Query strings can carry anything (tokens, e-mail addresses, search terms).

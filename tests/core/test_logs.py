@@ -65,6 +65,7 @@ def test_secrets_never_reach_the_log(log_lines):
     )
     logger.warning("headers: Cookie: __Host-sessionid=s3ss10nk3y; csrftoken=c5rfv4lue")
     logger.warning("Authorization: Bearer b3ar3rt0k3n")
+    logger.error("cannot connect to postgres://kundenportal:db-pa55word@10.0.0.10:5432/kp")
     logger.warning(
         "login",
         extra={
@@ -90,12 +91,14 @@ def test_secrets_never_reach_the_log(log_lines):
         "dXNlcjpwdw",
         "abc-zyx987",
         "sessionid=abc",
+        "db-pa55word",
     ):
         assert secret not in text
     # What helps to find a problem stays.
     assert "/portal/passwort-vergessen/MTIz/[redacted]/" in text
     assert "/portal/anmelden/?[redacted]" in text
     assert "ValueError" in text
+    assert "postgres://kundenportal:[redacted]@10.0.0.10:5432/kp" in text
 
 
 @pytest.mark.django_db

@@ -38,7 +38,7 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
 # Django trusts the header itself only with BEHIND_PROXY=1 (SECURE_PROXY_SSL_HEADER).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
-logger_class = "kundenportal.core.logs.GunicornLogger"
+logger_class = "kundenportal.core.access_log.GunicornLogger"
 logconfig_dict = logging_config(
     level=os.environ.get("LOG_LEVEL", "INFO"), fmt=os.environ.get("LOG_FORMAT", "json")
 )

@@ -168,33 +168,3 @@ def logging_config(*, level: str = "INFO", fmt: str = "json") -> dict[str, Any]:
             "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
         },
     }
-
-
-try:
-    from gunicorn.glogging import Logger as _GunicornLogger
-except ImportError:  # pragma: no cover - gunicorn is a dependency; tests import without it
-    _GunicornLogger = object
-
-
-class GunicornLogger(_GunicornLogger):
-    """gunicorn's access log as structured fields instead of an Apache-style text line."""
-
-    def access(self, resp, req, environ, request_time):
-        if not self.access_log_enabled:
-            return
-        headers = {name.lower(): value for name, value in resp.headers}
-        status = resp.status
-        if isinstance(status, str):
-            status = status.split(None, 1)[0]
-        self.access_log.info(
-            "request",
-            extra={
-                "request_id": headers.get(REQUEST_ID_HEADER.lower()),
-                "method": environ.get("REQUEST_METHOD"),
-                # Path only: the formatter would redact a query, but it has no place here.
-                "path": environ.get("PATH_INFO"),
-                "status": int(status),
-                "bytes": getattr(resp, "sent", None),
-                "duration_ms": round(request_time.total_seconds() * 1000, 1),
-            },
-        )

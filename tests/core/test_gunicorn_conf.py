@@ -24,7 +24,7 @@ def test_defaults_suit_one_machine_behind_nginx(monkeypatch):
     assert conf["workers"] >= 3
     assert conf["forwarded_allow_ips"] == "127.0.0.1,::1"
     assert conf["graceful_timeout"] < conf["timeout"]
-    assert conf["logger_class"] == "kundenportal.core.logs.GunicornLogger"
+    assert conf["logger_class"] == "kundenportal.core.access_log.GunicornLogger"
     access = conf["logconfig_dict"]["loggers"]["gunicorn.access"]
     assert access["handlers"] == ["console"]
     assert conf["logconfig_dict"]["formatters"]["default"]["()"].endswith("JsonFormatter")

@@ -55,8 +55,10 @@ worker: migrate
 bench: install-test
 	$(PY) bench/confirmation.py
 
+# Installs Debian's Chromium for the browser tests when it is missing and this user may (root);
+# otherwise skips them and says so (REQUIRE_BROWSER=1 fails instead). See scripts/run-tests.
 test: install-test
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@scripts/run-tests $(PY) $(PYTEST_ARGS)
 
 test-fast: install-test
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)

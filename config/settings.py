@@ -10,6 +10,9 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from kundenportal.core.logs import logging_config
+from kundenportal.core.storage import s3_storage_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -164,21 +167,14 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
 S3_BUCKET = env.str("S3_BUCKET", default="")
 if S3_BUCKET:
-    default_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": S3_BUCKET,
-            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
-            "region_name": env.str("S3_REGION", default="") or None,
-            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
-            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
-            "addressing_style": env.str("S3_ADDRESSING_STYLE", default="") or None,
-            "default_acl": "private",
-            "querystring_auth": True,
-            "querystring_expire": 60,
-            "file_overwrite": False,
-        },
-    }
+    default_storage = s3_storage_settings(
+        bucket=S3_BUCKET,
+        endpoint_url=env.str("S3_ENDPOINT_URL", default="") or None,
+        region=env.str("S3_REGION", default="") or None,
+        access_key=env.str("S3_ACCESS_KEY_ID", default="") or None,
+        secret_key=env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+        addressing_style=env.str("S3_ADDRESSING_STYLE", default="") or None,
+    )
 else:
     default_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -258,14 +254,12 @@ CACHES = {
 }
 
 # --- Logging --------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# One JSON line per event on stdout, with the request id, secrets removed (core/logs.py);
+# LOG_FORMAT=plain gives readable lines (the default with DEBUG).
+LOGGING = logging_config(
+    level=env.str("LOG_LEVEL", default="INFO"),
+    fmt=env.str("LOG_FORMAT", default="plain" if DEBUG else "json"),
+)
 
 # axes checks the lockout before any password is compared.
 AUTHENTICATION_BACKENDS = [
@@ -390,3 +384,10 @@ RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=1000)
 RETENTION_LOCK_SECONDS = env.int("RETENTION_LOCK_SECONDS", default=600)
 # Login logs of django-axes (if ever switched on) are kept this many days.
 LOGIN_LOG_KEEP_DAYS = env.int("LOGIN_LOG_KEEP_DAYS", default=30)
+
+# --- Production operation: health check, structured logs, request ids -----------------------
+# /healthz answers before every other middleware (no host check, no HTTPS redirect, no
+# session): see kundenportal/core/health.py.
+MIDDLEWARE.insert(0, "kundenportal.core.health.HealthCheckMiddleware")
+# Outermost: every log line of a request, the health check's too, carries its id.
+MIDDLEWARE.insert(0, "kundenportal.core.logs.RequestIdMiddleware")

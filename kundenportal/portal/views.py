@@ -234,9 +234,14 @@ def _file_download(obj):
         handle = obj.file.open("rb")
     except (FileNotFoundError, ValueError, OSError) as exc:
         raise Http404("Die Datei ist nicht mehr vorhanden.") from exc
-    return FileResponse(
+    # The file is passed on in chunks as it is read (from S3 too: core/s3.py), never
+    # held whole in memory.
+    response = FileResponse(
         handle, as_attachment=True, filename=obj.filename, content_type=obj.content_type
     )
+    # A stream from object storage cannot tell FileResponse its length; the storage can.
+    response.setdefault("Content-Length", handle.file.size)
+    return response
 
 
 def _owned(selector, request, pk: int, **kwargs):

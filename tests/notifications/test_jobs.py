@@ -119,18 +119,18 @@ def test_worker_process_stops_cleanly_on_sigterm(tmp_path):
     manage = [sys.executable, str(root / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], cwd=root, env=env, check=True, timeout=120)
     worker = subprocess.Popen(
-        [*manage, "run_worker"], cwd=root, env=env, stderr=subprocess.PIPE, text=True
+        [*manage, "run_worker"], cwd=root, env=env, stdout=subprocess.PIPE, text=True
     )
     lines: list[str] = []
     started = threading.Event()
 
-    def read_stderr():
-        for line in worker.stderr:
+    def read_output():
+        for line in worker.stdout:
             lines.append(line)
             if "worker started" in line:
                 started.set()
 
-    reader = threading.Thread(target=read_stderr, daemon=True)
+    reader = threading.Thread(target=read_output, daemon=True)
     reader.start()
     try:
         # Only once the worker says it runs are its signal handlers in place.

@@ -52,7 +52,7 @@ def test_two_worker_processes_on_sqlite_send_each_mail_once(tmp_path, server):
         [*manage, "shell", "-v0", "-c", ENQUEUE], cwd=ROOT, env=env, check=True, timeout=60
     )
     workers = [
-        subprocess.Popen([*manage, "run_worker"], cwd=ROOT, env=env, stderr=subprocess.PIPE)
+        subprocess.Popen([*manage, "run_worker"], cwd=ROOT, env=env, stdout=subprocess.PIPE)
         for _ in range(2)
     ]
     try:
@@ -65,7 +65,7 @@ def test_two_worker_processes_on_sqlite_send_each_mail_once(tmp_path, server):
             worker.send_signal(signal.SIGTERM)
         for worker in workers:
             worker.wait(timeout=30)
-    logs = [w.stderr.read().decode() for w in workers]
+    logs = [w.stdout.read().decode() for w in workers]
     errors = "".join(logs)
     assert all(w.returncode == 0 for w in workers), errors
     counts = Counter(r.message["X-Kundenportal-Mail"] for r in server.received)

@@ -63,6 +63,11 @@ if DEBUG:
     INSTALLED_APPS.append("kundenportal.demo")
 
 MIDDLEWARE = [
+    # Outermost: every log line of a request, the health check's too, carries its id.
+    "kundenportal.core.logs.RequestIdMiddleware",
+    # /healthz answers before every other middleware (no host check, no HTTPS redirect, no
+    # session): see kundenportal/core/health.py.
+    "kundenportal.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -384,10 +389,3 @@ RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=1000)
 RETENTION_LOCK_SECONDS = env.int("RETENTION_LOCK_SECONDS", default=600)
 # Login logs of django-axes (if ever switched on) are kept this many days.
 LOGIN_LOG_KEEP_DAYS = env.int("LOGIN_LOG_KEEP_DAYS", default=30)
-
-# --- Production operation: health check, structured logs, request ids -----------------------
-# /healthz answers before every other middleware (no host check, no HTTPS redirect, no
-# session): see kundenportal/core/health.py.
-MIDDLEWARE.insert(0, "kundenportal.core.health.HealthCheckMiddleware")
-# Outermost: every log line of a request, the health check's too, carries its id.
-MIDDLEWARE.insert(0, "kundenportal.core.logs.RequestIdMiddleware")

@@ -43,7 +43,7 @@ def _url(name: str) -> str:
 
 
 def _env(tmp_path, **extra):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PYTEST_VERSION")}
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(
         {
             "SECRET_KEY": "x7#kP2v!qL9zR4m@tW8nB3cY6hJ1dF5gS0aE-uI_oK&pZ+lX^vC*bN%mQ$rT(yU)",

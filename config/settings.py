@@ -408,3 +408,35 @@ RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=1000)
 RETENTION_LOCK_SECONDS = env.int("RETENTION_LOCK_SECONDS", default=600)
 # Login logs of django-axes (if ever switched on) are kept this many days.
 LOGIN_LOG_KEEP_DAYS = env.int("LOGIN_LOG_KEEP_DAYS", default=30)
+
+# --- Second factor for staff (django-otp) -----------------------------------------------------
+# The admin app with a site that opens the back office only after a TOTP code (or a backup
+# code) following the password; staff without an app set it up at their first login.
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
+    "kundenportal.staffauth.apps.StaffAdminConfig"
+)
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "kundenportal.staffauth",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+# Production always asks staff for the second factor; only a development set-up (DEBUG) may
+# switch it off.
+STAFF_OTP_REQUIRED = env.bool("STAFF_OTP_REQUIRED", default=True)
+if not STAFF_OTP_REQUIRED and not DEBUG:
+    raise ImproperlyConfigured(
+        "STAFF_OTP_REQUIRED=0 is only allowed for development (DEBUG=1): "
+        "staff must pass a second factor in production."
+    )
+# Name shown in the authenticator app beside the username.
+OTP_TOTP_ISSUER = f"{PROVIDER['name']} Verwaltung"
+# After the n-th wrong code in a row a device accepts nothing for 2^(n-1) × factor seconds.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The devices' admin pages never show a key or a backup code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True

@@ -95,8 +95,10 @@ def totp_enrolment_confirm(*, person, token: str) -> Enrolment:
     )
     if device is None:
         return Enrolment(Verification(device=None), [])
+    if (until := _locked_until(device)) is not None:
+        return Enrolment(Verification(device=None, locked_until=until), [])
     if not device.verify_token(token_normalise(token)):
-        return Enrolment(Verification(device=None, locked_until=_locked_until(device)), [])
+        return Enrolment(Verification(device=None), [])
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=person, confirmed=False).delete()
@@ -113,7 +115,12 @@ def second_factor_verify(*, person, token: str) -> Verification:
     devices = list(
         model.objects.devices_for_user(person, confirmed=True).select_for_update().order_by("pk")
     )
+    locks = []
     for device in devices:
+        # A device within its wait after a wrong code checks nothing (django-otp's throttle).
+        if (until := _locked_until(device)) is not None:
+            locks.append(until)
+            continue
         if device.verify_token(token):
             if model is StaticDevice:
                 audit_log(
@@ -123,8 +130,10 @@ def second_factor_verify(*, person, token: str) -> Verification:
                     data={"left": device.token_set.count()},
                 )
             return Verification(device=device)
-    locks = [until for until in map(_locked_until, devices) if until is not None]
-    return Verification(device=None, locked_until=max(locks) if locks else None)
+    # Only when no device could check the code does the person hear when to try again.
+    if locks and len(locks) == len(devices):
+        return Verification(device=None, locked_until=max(locks))
+    return Verification(device=None)
 
 
 @transaction.atomic

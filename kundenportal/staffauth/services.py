@@ -10,6 +10,7 @@ twice by two requests at once; a wrong code is committed as a failure, never rol
 
 import datetime as dt
 import re
+from base64 import b32encode
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -153,3 +154,14 @@ def second_factor_reset(*, person, actor=None) -> int:
         count += model.objects.filter(user=person).delete()[1].get(model._meta.label, 0)
     audit_log(actor=actor, action="staff.second_factor_reset", obj=person, data={"devices": count})
     return count
+
+
+@transaction.atomic
+def second_factor_demo_setup(*, person) -> tuple[str, list[str]]:
+    """Demo data only: the person's app (made if missing) and fresh backup codes, so a
+    developer can log in to the back office without setting up an app first.
+    Returns the app's key (Base32, for an authenticator app) and the backup codes."""
+    device = TOTPDevice.objects.filter(user=person, confirmed=True).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=person, name=TOTP_DEVICE_NAME, confirmed=True)
+    return b32encode(device.bin_key).decode(), _backup_codes_replace(person)

@@ -1,6 +1,7 @@
 """The second step of the staff login (production setting: STAFF_OTP_REQUIRED on)."""
 
 import datetime as dt
+import io
 import re
 from base64 import b32decode
 
@@ -333,3 +334,21 @@ def test_the_admin_login_is_throttled_before_the_code_step(staff, settings):
         _password_step(client, password=f"falsch-{i}")
     assert _password_step(client).status_code == 429
     assert client.get(reverse("admin:second_factor"))["Location"].startswith(reverse("admin:login"))
+
+
+def test_demo_staff_logs_in_with_a_printed_backup_code(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    text = out.getvalue()
+    password = re.search(r"verwaltung / (\S+)", text)[1]
+    codes = re.search(r"Sicherungscodes \(je einmal gültig\): (.+)", text)[1].split(", ")
+    key = re.search(r"den Schlüssel ([A-Z2-7]+) in eine", text)[1]
+    client = Client()
+    _password_step(client, username="verwaltung", password=password)
+    assert _code_step(client, codes[0]).status_code == 302
+    assert client.get(PERSONS).status_code == 200
+    # The printed key is the app's: its code works too, from another session.
+    other = Client()
+    _password_step(other, username="verwaltung", password=password)
+    assert _code_step(other, totp_code(b32decode(key))).status_code == 302

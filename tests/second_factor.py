@@ -23,12 +23,19 @@ def totp_code(key: bytes, *, at: float | None = None, step: int = 30) -> str:
 
 
 def fresh_totp_code(device: TOTPDevice) -> str:
-    """A code the device has not accepted yet: each code counts once, so after a login in the
-    same 30 seconds this waits for the next one."""
-    device.refresh_from_db()
-    while int((time.time() - device.t0) // device.step) <= device.last_t:
-        time.sleep(0.5)
-    return totp_code(device.bin_key, step=device.step)
+    """A code the device accepts now. Each code counts once; after a login in the same 30
+    seconds this is the code the app shows next, which the device's one step of tolerance
+    accepts (else it waits for the next step)."""
+    while True:
+        device.refresh_from_db()
+        now = time.time()
+        current = int((now - device.t0) // device.step)
+        if current > device.last_t:
+            return totp_code(device.bin_key, at=now, step=device.step)
+        if device.last_t + 1 <= current + device.drift + device.tolerance:
+            ahead = (device.last_t + 1 - current) * device.step
+            return totp_code(device.bin_key, at=now + ahead, step=device.step)
+        time.sleep(1)
 
 
 def session_verify(client, user) -> None:

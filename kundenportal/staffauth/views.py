@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -90,8 +91,12 @@ def second_factor(request, *, site):
                 left = selectors.staff_backup_codes_left(person=person)
                 messages.warning(
                     request,
-                    f"Sie haben sich mit einem Sicherungscode angemeldet; es bleiben {left}. "
-                    "Neue Sicherungscodes erzeugen Sie unter „Zweiter Faktor“.",
+                    format_html(
+                        "Sie haben sich mit einem Sicherungscode angemeldet; es bleiben {}. "
+                        '<a href="{}">Neue Sicherungscodes erzeugen</a>',
+                        left,
+                        reverse("admin:second_factor_backup_codes", current_app=site.name),
+                    ),
                 )
             return redirect(_next_url(request, site))
         logger.warning("staff second factor refused (user id %s)", person.pk)

@@ -417,8 +417,8 @@ INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
 )
 INSTALLED_APPS += [
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "kundenportal.staffauth.apps.TOTPConfig",  # django_otp.plugins.otp_totp
+    "kundenportal.staffauth.apps.StaticConfig",  # django_otp.plugins.otp_static
     "kundenportal.staffauth",
 ]
 MIDDLEWARE.insert(

@@ -2,6 +2,8 @@
 
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django_otp.plugins.otp_static import apps as static_apps
+from django_otp.plugins.otp_totp import apps as totp_apps
 
 
 class StaffAuthConfig(AppConfig):
@@ -15,3 +17,14 @@ class StaffAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "kundenportal.staffauth.sites.StaffAdminSite"
+
+
+# django-otp's device apps under German names in the admin (the apps are otherwise unchanged).
+class TOTPConfig(totp_apps.DefaultConfig):
+    default = False
+    verbose_name = "Zweiter Faktor: Authenticator-Apps"
+
+
+class StaticConfig(static_apps.DefaultConfig):
+    default = False
+    verbose_name = "Zweiter Faktor: Sicherungscodes"

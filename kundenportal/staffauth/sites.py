@@ -54,8 +54,10 @@ class StaffAdminSite(admin.AdminSite):
     def get_urls(self):
         from . import views
 
-        def unprotected(view):
-            # The code pages check the first step themselves (they are the way to pass the second).
+        def with_site(view):
+            # Hands the site to the view. The two code pages are not behind admin_view: they
+            # check the first step themselves (they are the way to pass the second); CSRF is
+            # checked by the middleware, and they send no-store.
             def inner(request, *args, **kwargs):
                 return view(request, *args, site=self, **kwargs)
 
@@ -64,17 +66,17 @@ class StaffAdminSite(admin.AdminSite):
         return [
             path(
                 "zweiter-faktor/",
-                unprotected(views.second_factor),
+                with_site(views.second_factor),
                 name="second_factor",
             ),
             path(
                 "zweiter-faktor/einrichten/",
-                unprotected(views.second_factor_enrol),
+                with_site(views.second_factor_enrol),
                 name="second_factor_enrol",
             ),
             path(
                 "zweiter-faktor/sicherungscodes/",
-                self.admin_view(unprotected(views.backup_codes)),
+                self.admin_view(with_site(views.backup_codes)),
                 name="second_factor_backup_codes",
             ),
             *super().get_urls(),

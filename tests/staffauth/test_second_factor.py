@@ -352,3 +352,16 @@ def test_demo_staff_logs_in_with_a_printed_backup_code(settings):
     other = Client()
     _password_step(other, username="verwaltung", password=password)
     assert _code_step(other, totp_code(b32decode(key))).status_code == 302
+
+
+def test_the_code_pages_check_the_csrf_token(staff):
+    device = totp_device_for(staff)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff)
+    session = client.session
+    session.pop("otp_device_id")
+    session.save()
+    for name in ("admin:second_factor", "admin:second_factor_enrol"):
+        response = client.post(reverse(name), {"code": totp_code(device.bin_key)})
+        assert response.status_code == 403, name
+    assert client.get(PERSONS).status_code == 302

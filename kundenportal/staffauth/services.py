@@ -116,6 +116,7 @@ def second_factor_verify(*, person, token: str) -> Verification:
     devices = list(
         model.objects.devices_for_user(person, confirmed=True).select_for_update().order_by("pk")
     )
+    kind = "backup" if model is StaticDevice else "app"
     locks = []
     for device in devices:
         # A device within its wait after a wrong code checks nothing (django-otp's throttle).
@@ -123,16 +124,20 @@ def second_factor_verify(*, person, token: str) -> Verification:
             locks.append(until)
             continue
         if device.verify_token(token):
+            data = {"device": kind}
             if model is StaticDevice:
-                audit_log(
-                    actor=person,
-                    action="staff.backup_code_used",
-                    obj=person,
-                    data={"left": device.token_set.count()},
-                )
+                data["backup_codes_left"] = device.token_set.count()
+            audit_log(actor=person, action="staff.second_factor_passed", obj=person, data=data)
             return Verification(device=device)
     # Only when no device could check the code does the person hear when to try again.
-    if locks and len(locks) == len(devices):
+    locked = bool(locks) and len(locks) == len(devices)
+    audit_log(
+        actor=person,
+        action="staff.second_factor_refused",
+        obj=person,
+        data={"device": kind, "throttled": locked},
+    )
+    if locked:
         return Verification(device=None, locked_until=max(locks))
     return Verification(device=None)
 

@@ -102,6 +102,13 @@ def test_a_wrong_code_is_refused_and_the_device_is_throttled(staff):
         assert client.get(PERSONS).status_code == 302
     device.refresh_from_db()
     assert device.throttling_failure_count == 1
+    # Every refused code is in the audit log, the throttled ones marked.
+    refusals = AuditEntry.objects.filter(action="staff.second_factor_refused").order_by("pk")
+    assert [e.data for e in refusals] == [
+        {"device": "app", "throttled": False},
+        {"device": "app", "throttled": True},
+        {"device": "app", "throttled": True},
+    ]
 
     with time_machine.travel(start + dt.timedelta(seconds=40), tick=False):
         response = _code_step(client, totp_code(device.bin_key))
@@ -156,7 +163,9 @@ def test_a_backup_code_works_once(staff):
     page = client.get(PERSONS)
     assert "Sicherungscode angemeldet; es bleiben 1" in page.content.decode()
     assert list(StaticToken.objects.values_list("token", flat=True)) == ["efgh6789"]
-    assert AuditEntry.objects.filter(action="staff.backup_code_used").count() == 1
+    passed = AuditEntry.objects.get(action="staff.second_factor_passed")
+    assert passed.data == {"device": "backup", "backup_codes_left": 1}
+    assert passed.object_id == str(staff.pk)
 
     again = Client()
     _password_step(again)

@@ -334,6 +334,15 @@ def test_the_device_pages_of_the_admin_show_no_key(staff):
     page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
     assert page.status_code == 200
     assert device.key not in page.content.decode()
+    for view in ("otp_totp_totpdevice_config", "otp_totp_totpdevice_qrcode"):
+        assert client.get(reverse(f"admin:{view}", args=[device.pk])).status_code == 403
+    backup = StaticDevice.objects.create(user=staff, name="Sicherungscodes")
+    backup.token_set.create(token="abcd2345")
+    page = client.get(reverse("admin:otp_static_staticdevice_change", args=[backup.pk]))
+    assert page.status_code == 200
+    assert "abcd2345" not in page.content.decode()
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "Zweiter Faktor: Authenticator-Apps" in index
 
 
 def test_the_admin_login_is_throttled_before_the_code_step(staff, settings):

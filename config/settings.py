@@ -34,7 +34,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with a site that asks staff for a second factor (kundenportal.staffauth).
+    "kundenportal.staffauth.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -43,6 +44,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "kundenportal.staffauth.apps.TOTPConfig",  # django_otp.plugins.otp_totp
+    "kundenportal.staffauth.apps.StaticConfig",  # django_otp.plugins.otp_static
     # Domain apps, lowest layer first (see README, "Architecture").
     "kundenportal.core",
     "kundenportal.audit",
@@ -57,6 +61,7 @@ INSTALLED_APPS = [
     "kundenportal.portal",
     "kundenportal.backoffice",
     "kundenportal.retention",
+    "kundenportal.staffauth",
 ]
 if DEBUG:
     # `manage.py seed_demo` (demo data for `make run`) exists only in development.
@@ -76,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication and messages: the session limits log out and leave a message.
     "kundenportal.portal.middleware.SessionLimitsMiddleware",
@@ -389,3 +395,22 @@ RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=1000)
 RETENTION_LOCK_SECONDS = env.int("RETENTION_LOCK_SECONDS", default=600)
 # Login logs of django-axes (if ever switched on) are kept this many days.
 LOGIN_LOG_KEEP_DAYS = env.int("LOGIN_LOG_KEEP_DAYS", default=30)
+
+# --- Second factor for staff (django-otp) -----------------------------------------------------
+# The admin's site (kundenportal.staffauth) opens the back office only after a TOTP code (or
+# a backup code) following the password; staff without an app set it up at their first login.
+# Production always asks staff for the second factor; only a development set-up (DEBUG) may
+# switch it off.
+STAFF_OTP_REQUIRED = env.bool("STAFF_OTP_REQUIRED", default=True)
+if not STAFF_OTP_REQUIRED and not DEBUG:
+    raise ImproperlyConfigured(
+        "STAFF_OTP_REQUIRED=0 is only allowed for development (DEBUG=1): "
+        "staff must pass a second factor in production."
+    )
+# Name shown in the authenticator app beside the username.
+OTP_TOTP_ISSUER = f"{PROVIDER['name']} Verwaltung"
+# After the n-th wrong code in a row a device accepts nothing for 2^(n-1) × factor seconds.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The devices' admin pages never show a key or a backup code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True

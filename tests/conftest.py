@@ -83,3 +83,23 @@ def smtp_server(settings):
         setattr(settings, key, value)
     yield server
     server.stop()
+
+
+# --- Second factor for staff -----------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _force_login_includes_second_factor(monkeypatch):
+    """``force_login`` is a test's shortcut past the login form; for a staff member it stands
+    for both steps, password and second factor (their app is set up on first use). Every
+    login through the forms (Client.post, the browser) still has to pass the code page."""
+    from django.test import Client
+
+    from tests.second_factor import session_verify
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if user.is_staff:
+            session_verify(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)

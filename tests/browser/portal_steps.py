@@ -2,12 +2,15 @@
 (register → staff confirm → mail → first login → ... joins them)."""
 
 import re
+from base64 import b32decode
 
 from axe_playwright_python.sync_playwright import Axe
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from kundenportal.notifications.models import OutboxMail
 from kundenportal.notifications.rendering import mail_render
+from tests.second_factor import fresh_totp_code, totp_code
 
 _axe = Axe()
 
@@ -67,11 +70,34 @@ def reset_link_from_outbox(to: str) -> str:
 
 # --- Back office ----------------------------------------------------------
 def admin_log_in(page: Page, base_url: str, username: str, password: str) -> None:
-    """Log in to the back office (/verwaltung/)."""
+    """Log in to the back office (/verwaltung/): password, then the second factor as a person
+    passes it (setting up the app on the page the first time, else its current code)."""
     page.goto(base_url + "/verwaltung/login/")
     page.get_by_label("Benutzername").fill(username)
     page.get_by_label("Passwort").fill(password)
     page.get_by_role("button", name="Anmelden").click()
-    expect(
-        page.get_by_role("link", name="Abmelden").or_(page.get_by_role("button", name="Abmelden"))
-    ).to_be_visible()
+    logout = page.get_by_role("link", name="Abmelden").or_(
+        page.get_by_role("button", name="Abmelden")
+    )
+    confirm = page.get_by_role("heading", name="Anmeldung bestätigen")
+    enrol = page.get_by_role("heading", name="Zweiten Faktor einrichten")
+    expect(confirm.or_(enrol).or_(page.locator("#user-tools"))).to_be_visible()
+    if enrol.is_visible():
+        second_factor_enrol(page)
+        page.get_by_role("link", name="Codes notiert – weiter zur Verwaltung").click()
+    elif confirm.is_visible():
+        device = TOTPDevice.objects.get(user__username__iexact=username, confirmed=True)
+        page.get_by_label("Code aus der App oder Sicherungscode").fill(fresh_totp_code(device))
+        page.get_by_role("button", name="Bestätigen").click()
+    expect(page.locator("#user-tools")).to_be_visible()
+    expect(logout.first).to_be_visible()
+
+
+def second_factor_enrol(page: Page) -> list[str]:
+    """On the set-up page: add the key to the "app" (read from the page), type its code, and
+    return the backup codes shown once."""
+    key = b32decode(page.locator("#totp-key").inner_text().replace(" ", ""))
+    page.get_by_label("Code aus der App").fill(totp_code(key))
+    page.get_by_role("button", name="Einrichten").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ihre Sicherungscodes")
+    return [code.strip() for code in page.locator("#backup-codes code").all_inner_texts()]

@@ -12,6 +12,8 @@ from kundenportal.audit.models import AuditEntry
 from kundenportal.registrations.models import Participation
 from tests.factories import CompanyFactory, EventFactory, ParticipationFactory, PersonFactory
 
+from .portal_steps import admin_log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 STAFF_PASSWORD = "Verwaltung-Essen-2026"
@@ -19,11 +21,7 @@ STAFF_PASSWORD = "Verwaltung-Essen-2026"
 
 def staff_log_in(page: Page, base_url: str) -> None:
     PersonFactory(username="verwaltung", is_staff=True, is_superuser=True, password=STAFF_PASSWORD)
-    page.goto(f"{base_url}/verwaltung/login/")
-    page.get_by_label("Benutzername").fill("verwaltung")
-    page.get_by_label("Passwort").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    expect(page.get_by_role("button", name="Abmelden")).to_be_visible()
+    admin_log_in(page, base_url, "verwaltung", STAFF_PASSWORD)
 
 
 def test_staff_merge_two_accounts_by_usernames(live_server, page: Page):

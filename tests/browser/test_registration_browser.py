@@ -8,6 +8,8 @@ from kundenportal.notifications.models import OutboxMail
 from kundenportal.registrations.models import Registration
 from tests.factories import EventFactory, PersonFactory
 
+from .portal_steps import admin_log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 COLLEAGUES = [
@@ -132,10 +134,7 @@ def test_booker_registers_herself_and_three_colleagues(live_server, page: Page):
     Person.objects.create_superuser(
         "verwaltung", "ein-sehr-langes-passwort-42", first_name="Vera", last_name="Waltung"
     )
-    page.goto(f"{live_server.url}/verwaltung/login/")
-    page.get_by_label("Benutzername").fill("verwaltung")
-    page.get_by_label("Passwort").fill("ein-sehr-langes-passwort-42")
-    page.get_by_role("button", name="Anmelden").click()
+    admin_log_in(page, live_server.url, "verwaltung", "ein-sehr-langes-passwort-42")
     page.goto(f"{live_server.url}/verwaltung/accounts/person/?q=W%C3%BCrzburg")
     table = page.locator("#result_list")
     for username in usernames:

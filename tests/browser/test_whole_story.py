@@ -12,7 +12,7 @@ from kundenportal.notifications.delivery import outbox_process
 from tests.confirmations.test_confirm import credentials_in
 from tests.factories import CourseDocumentFactory, EventFactory, PersonFactory
 
-from .portal_steps import first_login_with_forced_change, log_out
+from .portal_steps import admin_log_in, first_login_with_forced_change, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,10 +55,7 @@ def test_register_confirm_mail_first_login_document_logout(
     assert "Initialpasswort" not in receipt.text
 
     # 2. Staff confirm the event in the admin.
-    page.goto(f"{live_server.url}/verwaltung/login/")
-    page.get_by_label("Benutzername").fill("verwaltung")
-    page.get_by_label("Passwort").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    admin_log_in(page, live_server.url, "verwaltung", STAFF_PASSWORD)
     page.goto(f"{live_server.url}/verwaltung/events/event/{event.pk}/change/")
     page.get_by_role("link", name="Durchführung bestätigen").click()
     page.get_by_role("button", name="Ja, Durchführung bestätigen").click()

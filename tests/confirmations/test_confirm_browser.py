@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 from kundenportal.accounts.backends import INITIAL_PASSWORD_ATTR
 from kundenportal.notifications.delivery import outbox_process
 from kundenportal.registrations.models import Registration
+from tests.browser.portal_steps import admin_log_in
 from tests.confirmations.test_confirm import credentials_in
 from tests.factories import EventFactory, ParticipationFactory, PersonFactory, RegistrationFactory
 
@@ -29,10 +30,7 @@ def test_staff_confirms_event_and_booker_receives_three_credentials(
         registration=RegistrationFactory(event=event, review=Registration.Review.PENDING)
     )
 
-    page.goto(f"{live_server.url}/verwaltung/")
-    page.get_by_label("Benutzername").fill("verwaltung")
-    page.get_by_label("Passwort").fill("Verw-2026-xyz!")
-    page.get_by_role("button", name="Anmelden").click()
+    admin_log_in(page, live_server.url, "verwaltung", "Verw-2026-xyz!")
     page.goto(f"{live_server.url}/verwaltung/events/event/{event.pk}/change/")
     page.get_by_role("link", name="Durchführung bestätigen").click()
 

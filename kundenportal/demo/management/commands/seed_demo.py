@@ -19,6 +19,7 @@ from kundenportal.companies.models import Company
 from kundenportal.core.text import match_key
 from kundenportal.events.models import Event
 from kundenportal.registrations.models import Participation, Registration
+from kundenportal.staffauth.services import second_factor_demo_setup
 
 COMPANIES = [
     ("Stadtwerke Görlitz Wasser GmbH", "Demianiplatz 23", "02826", "Görlitz", "03581 33500"),
@@ -188,6 +189,9 @@ class Command(BaseCommand):
         self._registration_demo(events, companies)
 
         staff_password = self._staff()
+        otp_key, backup_codes = second_factor_demo_setup(
+            person=Person.objects.get(username=STAFF_USERNAME)
+        )
         participant = persons[DEMO_PARTICIPANT]
         participant_password = _password()
         participant.set_password(participant_password)
@@ -196,6 +200,9 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS("Demo data ready.\n")
             + f"  Verwaltung (staff):  {STAFF_USERNAME} / {staff_password}\n"
+            + "    zweiter Faktor: einer dieser Sicherungscodes (je einmal gültig): "
+            + f"{', '.join(backup_codes[:3])}\n"
+            + f"    oder den Schlüssel {otp_key} in eine Authenticator-App eintragen\n"
             + f"  Teilnehmer (portal): {participant.username} / {participant_password}\n"
         )
 

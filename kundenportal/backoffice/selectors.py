@@ -26,7 +26,10 @@ def event_certificate_counts(*, event: Event) -> dict[str, int]:
     attended = Participation.objects.filter(event=event, status=Participation.Status.ATTENDED)
     return {
         "attended": attended.count(),
-        "with_certificate": attended.filter(certificate__isnull=False).count(),
+        # Exists, not a join: a participation may have several (revoked and re-issued) ones.
+        "with_certificate": attended.filter(
+            Exists(Certificate.objects.filter(participation=OuterRef("pk")))
+        ).count(),
     }
 
 

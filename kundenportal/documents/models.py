@@ -3,6 +3,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from kundenportal.events.models import Event
 from kundenportal.registrations.models import Participation
@@ -113,11 +114,14 @@ class OnlineLink(models.Model):
 class Certificate(StoredFile):
     """Proof of attendance for one participation (Bescheinigung, Zertifikat); kept 10 years."""
 
-    participation = models.OneToOneField(
+    # A participation has at most one valid certificate; revoked ones stay beside it (the
+    # check page must still answer "widerrufen" for their codes).
+    participation = models.ForeignKey(
         Participation,
         verbose_name="Teilnahme",
         on_delete=models.CASCADE,
-        related_name="certificate",
+        related_name="certificates",
+        related_query_name="certificate",
     )
     title = models.CharField("Bezeichnung", max_length=200, default="Teilnahmebescheinigung")
     issued_on = models.DateField("Ausgestellt am", db_index=True)
@@ -132,10 +136,44 @@ class Certificate(StoredFile):
         editable=False,
     )
 
+    revoked_at = models.DateTimeField("Widerrufen am", null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="Widerrufen von",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    revocation_reason = models.TextField("Grund des Widerrufs", blank=True, editable=False)
+    # Set when a corrected certificate was issued in place of this one.
+    replaced_by = models.OneToOneField(
+        "self",
+        verbose_name="Ersetzt durch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaces",
+        editable=False,
+    )
+
     class Meta:
         verbose_name = "Bescheinigung"
         verbose_name_plural = "Bescheinigungen"
         ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participation"],
+                condition=Q(revoked_at__isnull=True),
+                name="certificate_one_valid_per_participation",
+                violation_error_message="Für diese Teilnahme gibt es bereits eine Bescheinigung.",
+            ),
+        ]
+        permissions = [
+            ("revoke_certificate", "Bescheinigungen widerrufen und neu ausstellen"),
+            ("export_certificates", "Alle Bescheinigungen einer Veranstaltung herunterladen"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} {self.participation}"
@@ -143,3 +181,7 @@ class Certificate(StoredFile):
     @property
     def available_until(self):
         return rules.certificate_available_until(self.issued_on)
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

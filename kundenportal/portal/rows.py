@@ -9,6 +9,7 @@ import datetime as dt
 from functools import cache
 
 from django.urls import reverse
+from django.utils import timezone
 
 from kundenportal.documents import rules
 
@@ -95,15 +96,20 @@ def certificate_rows(certificates, *, today: dt.date) -> list[dict]:
             remaining = "noch 1 Jahr"
         else:
             remaining = "noch unter 1 Jahr"
+        if c["revoked_at"] is not None:
+            revoked_on = german_date(timezone.localtime(c["revoked_at"]).date())
+            remaining = f"widerrufen am {revoked_on}, nicht mehr gültig"
+        else:
+            remaining = f"{remaining} (bis {german_date(until)})"
         rows.append(
             {
-                "url": url("portal:certificate_download", c["id"]),
+                "url": "" if c["revoked_at"] else url("portal:certificate_download", c["id"]),
                 "title": c["title"],
                 "filename": c["filename"],
                 "size": file_size(c["size"]),
                 "event": f"{c['participation__event__number']} {c['participation__event__title']}",
                 "issued_on": german_date(c["issued_on"]),
-                "remaining": f"{remaining} (bis {german_date(until)})",
+                "remaining": remaining,
             }
         )
     return rows

@@ -96,6 +96,16 @@ class Participation(models.Model):
     confirmation_sent_at = models.DateTimeField(
         "Durchführungsbestätigung versandt am", null=True, blank=True
     )
+    # Set on the new participation when staff moved the person from another run of the course.
+    rebooked_from = models.OneToOneField(
+        "self",
+        verbose_name="Umgebucht von",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rebooked_to",
+        editable=False,
+    )
     created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
     updated_at = models.DateTimeField("Geändert am", auto_now=True)
 
@@ -113,6 +123,13 @@ class Participation(models.Model):
                 condition=~Q(status="cancelled"),
                 name="participation_one_active_per_person_and_event",
                 violation_error_message="Diese Person ist für die Veranstaltung bereits angemeldet.",
+            ),
+        ]
+        permissions = [
+            ("rebook_participation", "Teilnahmen auf einen anderen Termin umbuchen"),
+            (
+                "export_participants",
+                "Teilnehmerlisten herunterladen (Anwesenheitsliste, CSV, Excel)",
             ),
         ]
 

@@ -5,19 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registrations', '0002_correspondence_email_blank_after_erasure'),
+        ("registrations", "0002_correspondence_email_blank_after_erasure"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='participation',
-            options={'ordering': ['-event__first_day', 'id'], 'permissions': [('rebook_participation', 'Teilnahmen auf einen anderen Termin umbuchen'), ('export_participants', 'Teilnehmerlisten herunterladen (Anwesenheitsliste, CSV, Excel)')], 'verbose_name': 'Teilnahme', 'verbose_name_plural': 'Teilnahmen'},
+            name="participation",
+            options={
+                "ordering": ["-event__first_day", "id"],
+                "permissions": [
+                    ("rebook_participation", "Teilnahmen auf einen anderen Termin umbuchen"),
+                    (
+                        "export_participants",
+                        "Teilnehmerlisten herunterladen (Anwesenheitsliste, CSV, Excel)",
+                    ),
+                ],
+                "verbose_name": "Teilnahme",
+                "verbose_name_plural": "Teilnahmen",
+            },
         ),
         migrations.AddField(
-            model_name='participation',
-            name='rebooked_from',
-            field=models.OneToOneField(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='rebooked_to', to='registrations.participation', verbose_name='Umgebucht von'),
+            model_name="participation",
+            name="rebooked_from",
+            field=models.OneToOneField(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="rebooked_to",
+                to="registrations.participation",
+                verbose_name="Umgebucht von",
+            ),
         ),
     ]

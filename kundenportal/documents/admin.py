@@ -175,16 +175,18 @@ class CertificateAdmin(AuditedModelAdmin, StoredFileAdmin):
         return request.user.has_perm("documents.revoke_certificate")
 
     def get_urls(self):
-        def view(fn, suffix, route):
-            return path(
-                f"<path:object_id>/{route}/",
-                self.admin_site.admin_view(fn),
-                name=f"documents_certificate_{suffix}",
-            )
-
+        wrap = self.admin_site.admin_view
         return [
-            view(self.revoke_view, "revoke", "widerrufen"),
-            view(self.reissue_view, "reissue", "neu-ausstellen"),
+            path(
+                "<path:object_id>/widerrufen/",
+                wrap(self.revoke_view),
+                name="documents_certificate_revoke",
+            ),
+            path(
+                "<path:object_id>/neu-ausstellen/",
+                wrap(self.reissue_view),
+                name="documents_certificate_reissue",
+            ),
             *super().get_urls(),
         ]
 

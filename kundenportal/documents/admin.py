@@ -144,6 +144,12 @@ class CertificateAdmin(AuditedModelAdmin, StoredFileAdmin):
     actions = ["revoke_certificates"]
     change_form_template = "admin/documents/certificate/change_form.html"
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.revoked_at is not None:
+            # A revoked certificate is a record of what was issued: it is not edited.
+            return self.fields
+        return super().get_readonly_fields(request, obj)
+
     @admin.display(description=_("Gültigkeit"), ordering="revoked_at")
     def validity(self, obj):
         if obj.pk is None:

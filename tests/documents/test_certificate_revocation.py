@@ -191,6 +191,11 @@ def test_admin_revoke_from_the_certificate_page_with_a_reason(client, staff, gen
     assert "1 Bescheinigung(en) widerrufen" in done.content.decode()
     generated.refresh_from_db()
     assert generated.revocation_reason == "Doppelt ausgestellt"
+    # Now a record: shown, not editable, no second revocation offered.
+    change = client.get(reverse("admin:documents_certificate_change", args=[generated.pk]))
+    html = change.content.decode()
+    assert "widerrufen am" in html and "Doppelt ausgestellt" in html
+    assert 'name="title"' not in html and revoke_url not in html
 
 
 def test_admin_revoke_action_on_the_list_asks_for_the_reason(client, staff, generated):

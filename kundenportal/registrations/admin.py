@@ -288,7 +288,14 @@ class ParticipationAdmin(AuditedModelAdmin, admin.ModelAdmin):
     search_fields = ["person__username", "person__last_name", "event__number"]
     list_select_related = ["person", "event", "registration"]
     raw_id_fields = ["person", "event", "registration"]
-    readonly_fields = ["person", "event", "registration", "status", "confirmation_sent_at"]
+    readonly_fields = [
+        "person",
+        "event",
+        "registration",
+        "status",
+        "confirmation_sent_at",
+        "rebooked_from",
+    ]
     actions = ["promote_from_waiting_list", "cancel", "rebook"]
 
     def has_add_permission(self, request):

@@ -161,6 +161,8 @@ def test_admin_rebook_action_with_a_form(client, staff, booked):
     )
     moved = Participation.objects.get(event=full, person=booked.person)
     assert moved.status == Participation.Status.WAITLISTED
+    change = client.get(reverse("admin:registrations_participation_change", args=[moved.pk]))
+    assert "Umgebucht von" in change.content.decode()
     # A target that is not a run of the course is refused by the form.
     other = ParticipationFactory(registration__event=free, status="registered")
     foreign = run("X-2700", days_ahead=60)

@@ -20,6 +20,9 @@ MAX_LENGTH = 150
 # Room for the suffix: a base never takes more than this, so base + number fits in 150.
 MAX_BASE_LENGTH = 140
 FALLBACK_PART = "teilnehmer"
+# Apostrophes belong inside a name ("O'Brien", "D’Arcy"): they are dropped, not made a separator.
+# The typographic ones too (’ ‘ ʼ ´ `), since people paste names from word processors.
+_APOSTROPHES = str.maketrans(dict.fromkeys("'\u2019\u2018\u02bc\u00b4\u0060", None))
 
 
 def _name_part(value: str) -> str:
@@ -27,7 +30,10 @@ def _name_part(value: str) -> str:
     # Letters only: a base never ends in a digit, so "max.mustermann1" can only ever be the
     # suffix 1 of "max.mustermann" and never the plain base of another name (a last name
     # "Mustermann1" would otherwise re-issue the name of a deleted account).
-    words = re.findall(r"[a-z]+", to_ascii(value).lower())
+    # "Seán O'Brien" → "sean.obrien": the apostrophe goes before and after transliteration
+    # (the library turns some other marks into "'").
+    ascii_value = to_ascii((value or "").translate(_APOSTROPHES)).translate(_APOSTROPHES)
+    words = re.findall(r"[a-z]+", ascii_value.lower())
     return "-".join(words)
 
 

@@ -6,16 +6,19 @@ Registered the way the confirmations app did it: unregister the Event admin, reg
 subclass, so each layer adds its part and the actions below keep working.
 """
 
+import io
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from kundenportal.confirmations.admin import ConfirmationEventAdmin
@@ -29,9 +32,22 @@ from kundenportal.documents.uploads import allowed_extensions
 from kundenportal.events.models import Event
 from kundenportal.registrations.models import Participation
 
+from . import lists
 from .forms import CertificateUploadForm, CourseDocumentsUploadForm
-from .selectors import attendance_list, event_certificate_counts, events_with_cancel_counts
-from .services import attendance_record, event_cancel, event_has_begun
+from .selectors import (
+    SPREADSHEET_STATUSES,
+    attendance_list,
+    event_certificate_counts,
+    event_certificate_files,
+    event_participant_rows,
+    events_with_cancel_counts,
+)
+from .services import (
+    attendance_record,
+    event_cancel,
+    event_has_begun,
+    event_list_download_log,
+)
 
 admin.site.unregister(Event)
 
@@ -87,6 +103,10 @@ class BackofficeEventAdmin(ConfirmationEventAdmin):
             view(self.cancel_view, "cancel", "absagen"),
             view(self.documents_upload_view, "documents_upload", "unterlagen"),
             view(self.certificates_view, "certificates", "bescheinigungen"),
+            view(self.attendance_pdf_view, "attendance_pdf", "anwesenheitsliste.pdf"),
+            view(self.participants_csv_view, "participants_csv", "teilnehmer.csv"),
+            view(self.participants_xlsx_view, "participants_xlsx", "teilnehmer.xlsx"),
+            view(self.certificates_zip_view, "certificates_zip", "bescheinigungen.zip"),
             path(
                 "<path:object_id>/bescheinigungen/<int:participation_id>/hochladen/",
                 self.admin_site.admin_view(self.certificate_upload_view),
@@ -103,6 +123,21 @@ class BackofficeEventAdmin(ConfirmationEventAdmin):
         return self.has_change_permission(request) and request.user.has_perm(
             "documents.add_certificate"
         )
+
+    def has_export_participants_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request) and request.user.has_perm(
+            "registrations.export_participants"
+        )
+
+    def has_export_certificates_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request) and request.user.has_perm(
+            "documents.export_certificates"
+        )
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["can_export_participants"] = self.has_export_participants_permission(request)
+        context["can_export_certificates"] = self.has_export_certificates_permission(request)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def _event(self, request: HttpRequest, object_id: str, *, perm: bool) -> Event:
         if not perm:
@@ -336,3 +371,71 @@ class BackofficeEventAdmin(ConfirmationEventAdmin):
             form=form,
             participation=participation,
         )
+
+    # --- Listen und Downloads -------------------------------------------------------------
+    @staticmethod
+    def _private(response, filename: str):
+        # Personal data: never in a shared cache; the browser saves it under this name.
+        response["Cache-Control"] = "private, no-store"
+        if not response.has_header("Content-Disposition"):
+            response["Content-Disposition"] = content_disposition_header(True, filename)
+        return response
+
+    def attendance_pdf_view(self, request: HttpRequest, object_id: str):
+        event = self._event(
+            request, object_id, perm=self.has_export_participants_permission(request)
+        )
+        rows = list(event_participant_rows(event=event))
+        pdf = lists.attendance_pdf(event=event, rows=rows)
+        event_list_download_log(
+            event=event, kind="attendance_pdf", count=len(rows), actor=request.user
+        )
+        filename = f"Anwesenheitsliste {event.number}.pdf"
+        response = FileResponse(io.BytesIO(pdf), content_type="application/pdf", filename=filename)
+        return self._private(response, filename)
+
+    def _spreadsheet_rows(self, request: HttpRequest, object_id: str, kind: str):
+        event = self._event(
+            request, object_id, perm=self.has_export_participants_permission(request)
+        )
+        rows = list(event_participant_rows(event=event, statuses=SPREADSHEET_STATUSES))
+        event_list_download_log(event=event, kind=kind, count=len(rows), actor=request.user)
+        return event, rows
+
+    def participants_csv_view(self, request: HttpRequest, object_id: str):
+        event, rows = self._spreadsheet_rows(request, object_id, "participants_csv")
+        response = StreamingHttpResponse(
+            lists.participants_csv(rows), content_type="text/csv; charset=utf-8"
+        )
+        return self._private(response, f"Teilnehmer {event.number}.csv")
+
+    def participants_xlsx_view(self, request: HttpRequest, object_id: str):
+        event, rows = self._spreadsheet_rows(request, object_id, "participants_xlsx")
+        filename = f"Teilnehmer {event.number}.xlsx"
+        response = FileResponse(
+            lists.participants_xlsx(event=event, rows=rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            as_attachment=True,
+            filename=filename,
+        )
+        return self._private(response, filename)
+
+    def certificates_zip_view(self, request: HttpRequest, object_id: str):
+        event = self._event(
+            request, object_id, perm=self.has_export_certificates_permission(request)
+        )
+        certificates = list(event_certificate_files(event=event))
+        if not certificates:
+            self.message_user(
+                request,
+                _("Zu %(event)s gibt es keine gültige Bescheinigung.") % {"event": event.number},
+                messages.INFO,
+            )
+            return HttpResponseRedirect(self._change_url(event))
+        event_list_download_log(
+            event=event, kind="certificates_zip", count=len(certificates), actor=request.user
+        )
+        response = StreamingHttpResponse(
+            lists.certificates_zip(certificates), content_type="application/zip"
+        )
+        return self._private(response, f"Bescheinigungen {event.number}.zip")

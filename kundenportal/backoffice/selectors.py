@@ -26,7 +26,10 @@ def event_certificate_counts(*, event: Event) -> dict[str, int]:
     attended = Participation.objects.filter(event=event, status=Participation.Status.ATTENDED)
     return {
         "attended": attended.count(),
-        "with_certificate": attended.filter(certificate__isnull=False).count(),
+        # Exists, not a join: a participation may have several (revoked and re-issued) ones.
+        "with_certificate": attended.filter(
+            Exists(Certificate.objects.filter(participation=OuterRef("pk")))
+        ).count(),
     }
 
 
@@ -46,4 +49,43 @@ def events_with_cancel_counts(*, events: QuerySet[Event]) -> QuerySet[Event]:
             "participations", filter=Q(participations__status=Participation.Status.ATTENDED)
         ),
         registrations_count=Count("participations__registration", filter=active, distinct=True),
+    )
+
+
+# The lists staff print or open in a spreadsheet: everyone with a seat, and the waiting list
+# in the spreadsheet (with its status); cancelled participations are on neither.
+LIST_STATUSES = Participation.SEAT_STATUSES
+SPREADSHEET_STATUSES = (*Participation.SEAT_STATUSES, Participation.Status.WAITLISTED)
+
+
+def event_participant_rows(*, event: Event, statuses=LIST_STATUSES) -> QuerySet:
+    """The event's participants by name as plain dicts (one query however many)."""
+    return (
+        Participation.objects.filter(event=event, status__in=statuses)
+        .order_by("person__last_name", "person__first_name", "id")
+        .values(
+            "id",
+            "status",
+            "email",
+            "created_at",
+            "registration_id",
+            "registration__company_name",
+            "registration__correspondence_email",
+            "person__username",
+            "person__salutation",
+            "person__title",
+            "person__first_name",
+            "person__last_name",
+            "person__email",
+            "person__company__name",
+        )
+    )
+
+
+def event_certificate_files(*, event: Event) -> QuerySet:
+    """The valid certificates of an event with their files (plain dicts, one query)."""
+    return (
+        Certificate.objects.filter(participation__event=event, revoked_at__isnull=True)
+        .order_by("participation__person__last_name", "participation__person__first_name", "id")
+        .values("id", "file", "filename")
     )

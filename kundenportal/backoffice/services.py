@@ -168,3 +168,15 @@ def event_cancel(*, event: Event, actor: Any) -> CancellationResult:
     return CancellationResult(
         newly_cancelled=newly_cancelled, participations=len(affected), mails=mails
     )
+
+
+@transaction.atomic
+def event_list_download_log(*, event: Event, kind: str, count: int, actor: Any) -> None:
+    """Audit a download of personal data of an event's participants (attendance list,
+    spreadsheet, certificate ZIP): who, when, which event, what and how many people."""
+    audit_log(
+        actor=actor,
+        action=f"event.download_{kind}",
+        obj=event,
+        data={"kind": kind, "count": count},
+    )

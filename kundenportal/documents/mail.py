@@ -9,19 +9,21 @@ from .models import Certificate
 
 
 def certificate_mail_context(mail: OutboxMail) -> dict[str, Any]:
-    """Context provider for ``certificate_available``: a certificate deleted (or its person's
-    account deactivated) before the mail went out drops the mail instead of announcing a
+    """Context provider for ``certificate_available``: a certificate deleted or revoked (or its
+    person's account deactivated) before the mail went out drops the mail instead of announcing a
     document that is not there."""
     certificate_id = mail.context.get("certificate_id")
     if certificate_id is None:
         return {}
     certificate = (
         Certificate.objects.filter(pk=certificate_id)
-        .values("participation__person__is_active")
+        .values("participation__person__is_active", "revoked_at")
         .first()
     )
     if certificate is None:
         raise MailObsolete(_("Die Bescheinigung besteht nicht mehr."))
+    if certificate["revoked_at"] is not None:
+        raise MailObsolete(_("Die Bescheinigung wurde widerrufen."))
     if not certificate["participation__person__is_active"]:
         raise MailObsolete(_("Das Konto ist deaktiviert."))
     return {}

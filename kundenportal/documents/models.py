@@ -3,6 +3,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kundenportal.events.models import Event
@@ -117,11 +118,14 @@ class OnlineLink(models.Model):
 class Certificate(StoredFile):
     """Proof of attendance for one participation (Bescheinigung, Zertifikat); kept 10 years."""
 
-    participation = models.OneToOneField(
+    # A participation has at most one valid certificate; revoked ones stay beside it (the
+    # check page must still answer "widerrufen" for their codes).
+    participation = models.ForeignKey(
         Participation,
         verbose_name=_("Teilnahme"),
         on_delete=models.CASCADE,
-        related_name="certificate",
+        related_name="certificates",
+        related_query_name="certificate",
     )
     title = models.CharField(_("Bezeichnung"), max_length=200, default="Teilnahmebescheinigung")
     issued_on = models.DateField(_("Ausgestellt am"), db_index=True)
@@ -136,10 +140,46 @@ class Certificate(StoredFile):
         editable=False,
     )
 
+    revoked_at = models.DateTimeField(_("Widerrufen am"), null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Widerrufen von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    revocation_reason = models.TextField(_("Grund des Widerrufs"), blank=True, editable=False)
+    # Set when a corrected certificate was issued in place of this one.
+    replaced_by = models.OneToOneField(
+        "self",
+        verbose_name=_("Ersetzt durch"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaces",
+        editable=False,
+    )
+
     class Meta:
         verbose_name = _("Bescheinigung")
         verbose_name_plural = _("Bescheinigungen")
         ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participation"],
+                condition=Q(revoked_at__isnull=True),
+                name="certificate_one_valid_per_participation",
+                violation_error_message=_(
+                    "Für diese Teilnahme gibt es bereits eine Bescheinigung."
+                ),
+            ),
+        ]
+        permissions = [
+            ("revoke_certificate", _("Bescheinigungen widerrufen und neu ausstellen")),
+            ("export_certificates", _("Alle Bescheinigungen einer Veranstaltung herunterladen")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} {self.participation}"
@@ -147,3 +187,7 @@ class Certificate(StoredFile):
     @property
     def available_until(self):
         return rules.certificate_available_until(self.issued_on)
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -87,17 +87,24 @@ def participations_with_documents(*, person, today: dt.date) -> list[dict]:
 
 
 def certificates_for_person(*, person, today: dt.date) -> QuerySet:
-    """ "Meine Dokumente": certificates still within their 10 years, newest first (dicts)."""
+    """ "Meine Dokumente": certificates still within their 10 years, newest first (dicts).
+
+    A certificate replaced by a corrected one is left out (the corrected one is listed); one
+    revoked without replacement is listed with ``revoked_at``, so the participant sees why it
+    is no longer valid, but it cannot be downloaded.
+    """
     return (
         Certificate.objects.filter(
             participation__person=person,
             issued_on__gte=rules.certificates_visible_issued_from(today),
+            replaced_by__isnull=True,
         )
         .order_by("-issued_on", "-id")
         .values(
             "id",
             "title",
             "issued_on",
+            "revoked_at",
             "filename",
             "size",
             "participation__event__number",
@@ -138,11 +145,13 @@ def course_document_for_person(*, person, pk: int, today: dt.date) -> CourseDocu
 
 
 def certificate_for_person(*, person, pk: int, today: dt.date) -> Certificate:
-    """One certificate of the person, within its 10 years. Raises Certificate.DoesNotExist."""
+    """One valid certificate of the person, within its 10 years (a revoked one is not
+    downloadable). Raises Certificate.DoesNotExist."""
     return Certificate.objects.filter(
         pk=pk,
         participation__person=person,
         issued_on__gte=rules.certificates_visible_issued_from(today),
+        revoked_at__isnull=True,
     ).get()
 
 
@@ -163,7 +172,9 @@ def participation_booked_for_person(*, person, pk: int) -> Participation:
 
 def certificate_for_check(*, code: str, today: dt.date) -> dict:
     """What the public check page may show of a certificate: name, event title, dates, issue
-    date. Only certificates within their 10 years. Raises Certificate.DoesNotExist."""
+    date, and whether and when it was revoked (and whether a corrected one replaced it; the
+    new code is not shown). Only certificates within their 10 years. Raises
+    Certificate.DoesNotExist."""
     return (
         Certificate.objects.filter(
             verification_code=code,
@@ -171,6 +182,8 @@ def certificate_for_check(*, code: str, today: dt.date) -> dict:
         )
         .values(
             "issued_on",
+            "revoked_at",
+            "replaced_by__issued_on",
             "participation__person__title",
             "participation__person__first_name",
             "participation__person__last_name",

@@ -344,3 +344,106 @@ def certificate_upload(
             data={"participation": participation.pk, "file": certificate.filename},
         )
     return certificate
+
+
+# --- Revocation and re-issue ----------------------------------------------------------------
+
+
+def _certificate_locked(certificate: Certificate) -> Certificate:
+    # The participation row orders every change to its certificates (generation, upload,
+    # revocation, re-issue), so two staff members cannot both re-issue one certificate.
+    Participation.objects.select_for_update().filter(pk=certificate.participation_id).first()
+    return (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("participation__person", "participation__event")
+        .get(pk=certificate.pk)
+    )
+
+
+def _revoke(certificate: Certificate, *, reason: str, actor: Any) -> None:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Bitte geben Sie den Grund des Widerrufs an."))
+    if certificate.is_revoked:
+        raise ValidationError(
+            _("Die Bescheinigung %(code)s ist bereits widerrufen.")
+            % {"code": certificate.verification_code}
+        )
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_by = actor if getattr(actor, "pk", None) else None
+    certificate.revocation_reason = reason
+    certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, reason: str, actor: Any) -> Certificate:
+    """Revoke a certificate (Widerruf): it stays on record, the public check page says
+    "widerrufen" with the date, the participant can no longer download it, and no mail
+    announcing it goes out any more."""
+    certificate = _certificate_locked(certificate)
+    _revoke(certificate, reason=reason, actor=actor)
+    audit_log(
+        actor=actor,
+        action="certificate.revoke",
+        obj=certificate,
+        data={
+            "participation": certificate.participation_id,
+            "reason": certificate.revocation_reason,
+        },
+    )
+    return certificate
+
+
+def certificate_reissue(
+    *, certificate: Certificate, reason: str, actor: Any, upload: File | None = None
+) -> Certificate:
+    """Issue a corrected certificate in place of ``certificate``: a new one with a new code
+    and today's issue date (generated from the current data, or ``upload`` as a ready PDF),
+    the old one revoked and pointing to the new one. The participant gets the usual mail."""
+    if upload is not None:
+        problems = upload_check(upload, allowed=("pdf",))
+        if problems:
+            raise ValidationError(problems)
+    with _atomic_with_files() as saved:
+        old = _certificate_locked(certificate)
+        participation = (
+            Participation.objects.select_related("person", "event", "registration")
+            .filter(pk=old.participation_id)
+            .get()
+        )
+        if participation.status != Participation.Status.ATTENDED:
+            raise ValidationError(
+                _("Eine Bescheinigung gibt es nur für Teilnahmen mit erfasster Teilnahme.")
+            )
+        # Revoke first: the participation may hold one valid certificate only.
+        _revoke(old, reason=reason, actor=actor)
+        new = Certificate(participation=participation, issued_on=timezone.localdate())
+        new.title = old.title
+        if upload is None:
+            pdf = certificate_pdf(_certificate_content(new, participation))
+            new.filename = certificate_filename(participation)
+            new.content_type = "application/pdf"
+            new.size = len(pdf)
+            new.file.save(new.filename, ContentFile(pdf), save=False)
+        else:
+            upload.seek(0)
+            file_metadata_apply(target=new, upload=upload)
+            new.file.save(new.filename, upload, save=False)
+        saved.append(new.file)
+        new.full_clean()
+        new.save()
+        old.replaced_by = new
+        old.save(update_fields=["replaced_by"])
+        mail_enqueue_many(mails=[_certificate_mail(new, participation)])
+        audit_log(
+            actor=actor,
+            action="certificate.reissue",
+            obj=new,
+            data={
+                "participation": participation.pk,
+                "replaces": old.pk,
+                "reason": old.revocation_reason,
+                "uploaded": upload is not None,
+            },
+        )
+    return new

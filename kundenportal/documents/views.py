@@ -1,7 +1,8 @@
 """The public certificate check: the QR code on a certificate leads here.
 
 It confirms only that a certificate with this code exists, for whom, for which event and
-from when; nothing else about the person. Codes are 120 random bits, so they cannot be
+from when, and whether it was revoked (Widerruf: when; the reason stays internal); nothing
+else about the person. Codes are 120 random bits, so they cannot be
 guessed, and an unknown, malformed or expired code answers the same 404.
 """
 
@@ -89,6 +90,8 @@ def certificate_check(request, code: str):
             "first_day": row["participation__event__first_day"],
             "last_day": row["participation__event__last_day"],
             "issued_on": row["issued_on"],
+            "revoked_at": row["revoked_at"] and timezone.localtime(row["revoked_at"]),
+            "replaced_on": row["replaced_by__issued_on"],
         },
     )
     # Not for shared caches or search engines.

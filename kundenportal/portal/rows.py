@@ -9,6 +9,7 @@ import datetime as dt
 from functools import cache
 
 from django.urls import reverse
+from django.utils import timezone
 
 from kundenportal.core.formatting import date_range_compact, date_text, file_size_text
 from kundenportal.documents import rules
@@ -70,9 +71,10 @@ def certificate_rows(certificates, *, today: dt.date) -> list[dict]:
     rows = []
     for c in certificates:
         until = rules.certificate_available_until(c["issued_on"])
+        revoked_at = c["revoked_at"]
         rows.append(
             {
-                "url": url("portal:certificate_download", c["id"]),
+                "url": "" if revoked_at else url("portal:certificate_download", c["id"]),
                 "title": c["title"],
                 "filename": c["filename"],
                 "size": file_size_text(c["size"]),
@@ -80,6 +82,9 @@ def certificate_rows(certificates, *, today: dt.date) -> list[dict]:
                 "issued_on": date_text(c["issued_on"]),
                 "years_left": rules.whole_years_between(today, until),
                 "until": date_text(until),
+                "revoked_on": date_text(timezone.localtime(revoked_at).date())
+                if revoked_at
+                else "",
             }
         )
     return rows

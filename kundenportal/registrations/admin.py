@@ -13,9 +13,13 @@ from django.utils.translation import gettext as _
 
 from kundenportal.accounts.models import Person
 from kundenportal.audit.admin import AuditedModelAdmin
+from kundenportal.events.models import Event
+from kundenportal.events.presentation import event_date_range, event_place
+from kundenportal.events.selectors import events_with_free_seats
 
 from .customer_import import customers_import
 from .models import Participation, Registration
+from .rebooking import events_same_course, participation_rebook
 from .selectors import registrations_pending_review_count
 from .services import (
     participation_cancel,
@@ -246,6 +250,38 @@ class ReassignForm(forms.Form):
     )
 
 
+class RebookForm(forms.Form):
+    target = forms.ModelChoiceField(
+        label="Neuer Termin",
+        queryset=Event.objects.none(),
+        empty_label=None,
+        help_text=(
+            "Andere Termine derselben Veranstaltung (gleicher Titel, gleiches Nummernkürzel), "
+            "die noch buchbar sind. Ist der Termin ausgebucht, kommt die Person auf die "
+            "Warteliste."
+        ),
+        error_messages={
+            "required": "Bitte wählen Sie den neuen Termin.",
+            "invalid_choice": "Bitte wählen Sie einen der angebotenen Termine.",
+        },
+    )
+
+    def __init__(self, *args, source: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["target"]
+        field.queryset = events_with_free_seats(events_same_course(event=source))
+        field.label_from_instance = _rebook_label
+
+
+def _rebook_label(event: Event) -> str:
+    seats = (
+        _("%(count)s Plätze frei") % {"count": event.free_seats}
+        if event.free_seats
+        else _("ausgebucht – Warteliste")
+    )
+    return f"{event.number}, {event_date_range(event)}, {event_place(event)} ({seats})"
+
+
 @admin.register(Participation)
 class ParticipationAdmin(AuditedModelAdmin, admin.ModelAdmin):
     list_display = ["person", "event", "status", "registration_review", "confirmation_sent_at"]
@@ -253,8 +289,15 @@ class ParticipationAdmin(AuditedModelAdmin, admin.ModelAdmin):
     search_fields = ["person__username", "person__last_name", "event__number"]
     list_select_related = ["person", "event", "registration"]
     raw_id_fields = ["person", "event", "registration"]
-    readonly_fields = ["person", "event", "registration", "status", "confirmation_sent_at"]
-    actions = ["promote_from_waiting_list", "cancel"]
+    readonly_fields = [
+        "person",
+        "event",
+        "registration",
+        "status",
+        "confirmation_sent_at",
+        "rebooked_from",
+    ]
+    actions = ["promote_from_waiting_list", "cancel", "rebook"]
 
     def has_add_permission(self, request):
         return False
@@ -305,6 +348,76 @@ class ParticipationAdmin(AuditedModelAdmin, admin.ModelAdmin):
         self.message_user(
             request, _("%(count)d Teilnahme(n) storniert.") % {"count": cancelled} + note
         )
+
+    def has_rebook_permission(self, request) -> bool:
+        return request.user.has_perm("registrations.rebook_participation")
+
+    @admin.action(description="Auf anderen Termin umbuchen", permissions=["rebook"])
+    def rebook(self, request, queryset):
+        """Move the selected participations of one event to another run of the course."""
+        participations = list(
+            queryset.select_related("person", "event").order_by("created_at", "id")
+        )
+        events = {p.event_id for p in participations}
+        if len(events) != 1:
+            self.message_user(
+                request,
+                _("Bitte wählen Sie Teilnahmen einer einzigen Veranstaltung zum Umbuchen."),
+                messages.WARNING,
+            )
+            return None
+        source = participations[0].event
+        form = RebookForm(
+            request.POST if request.POST.get("post") == "yes" else None, source=source
+        )
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            moved = waitlisted = 0
+            for participation in participations:
+                try:
+                    result = participation_rebook(
+                        participation=participation, target=target, actor=request.user
+                    )
+                except ValidationError as exc:
+                    self.message_user(
+                        request,
+                        f"{participation.person.get_full_name()}: {' '.join(exc.messages)}",
+                        messages.WARNING,
+                    )
+                    continue
+                moved += 1
+                waitlisted += result.waitlisted
+            if moved:
+                waiting = Participation.objects.filter(
+                    event=source, status=Participation.Status.WAITLISTED
+                ).count()
+                self.message_user(
+                    request,
+                    _(
+                        "%(count)d Teilnahme(n) auf %(target)s umgebucht, davon %(waiting)d "
+                        "auf die Warteliste. Die Korrespondenzadressen erhalten eine E-Mail."
+                    )
+                    % {"count": moved, "target": target.number, "waiting": waitlisted}
+                    + (
+                        " "
+                        + _("Für %(source)s warten %(count)d Person(en) auf einen Platz.")
+                        % {"source": source.number, "count": waiting}
+                        if waiting
+                        else ""
+                    ),
+                    messages.SUCCESS,
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Auf anderen Termin umbuchen",
+            "participations": participations,
+            "source": source,
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/registrations/rebook.html", context)
 
     def get_urls(self):
         return [

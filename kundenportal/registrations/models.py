@@ -103,6 +103,16 @@ class Participation(models.Model):
     confirmation_sent_at = models.DateTimeField(
         _("Durchführungsbestätigung versandt am"), null=True, blank=True
     )
+    # Set on the new participation when staff moved the person from another run of the course.
+    rebooked_from = models.OneToOneField(
+        "self",
+        verbose_name=_("Umgebucht von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rebooked_to",
+        editable=False,
+    )
     created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("Geändert am"), auto_now=True)
 
@@ -122,6 +132,13 @@ class Participation(models.Model):
                 violation_error_message=_(
                     "Diese Person ist für die Veranstaltung bereits angemeldet."
                 ),
+            ),
+        ]
+        permissions = [
+            ("rebook_participation", "Teilnahmen auf einen anderen Termin umbuchen"),
+            (
+                "export_participants",
+                "Teilnehmerlisten herunterladen (Anwesenheitsliste, CSV, Excel)",
             ),
         ]
 

@@ -124,10 +124,13 @@ def certificates_due(moment: Moment) -> Q:
 def participations_due(moment: Moment) -> Q:
     # FAQ: "Alle älteren Daten, Veranstaltungsbesuche und Bescheinigungen, werden automatisch
     # gelöscht." A participation stays while its certificate does (see the header).
-    return Q(event__last_day__lt=person_data_cutoff(moment)) & (
-        Q(certificate__isnull=True)
-        | Q(certificate__issued_on__lt=rules.certificates_visible_issued_from(moment.today))
+    # A participation may have several certificates (revoked ones beside a re-issued one):
+    # it stays while any of them does.
+    recent_certificate = Certificate.objects.filter(
+        participation=OuterRef("pk"),
+        issued_on__gte=rules.certificates_visible_issued_from(moment.today),
     )
+    return Q(event__last_day__lt=person_data_cutoff(moment)) & ~Q(Exists(recent_certificate))
 
 
 def registrations_due(moment: Moment) -> Q:

@@ -1,12 +1,14 @@
-from django.contrib import admin
+"""The plain Person admin: fields, list, search, and who may change what.
+
+Not registered here: ``backoffice/admin.py`` assembles the one Person admin from this base and
+the account workflows of the privacy app (merge, deletion, credentials).
+"""
+
 from django.contrib.auth.admin import UserAdmin
 
 from kundenportal.audit.admin import AuditedModelAdmin
 
-from .models import Person
 
-
-@admin.register(Person)
 class PersonAdmin(AuditedModelAdmin, UserAdmin):
     list_display = ["username", "last_name", "first_name", "company", "email", "is_staff"]
     list_filter = ["is_staff", "is_active"]

@@ -1,9 +1,11 @@
-"""The Event admin of the back office: on top of "Durchführung bestätigen" (confirmations),
-"Teilnahme erfassen", "Veranstaltung absagen", "Unterlagen hochladen", "Bescheinigungen
-erzeugen" and "Bescheinigung hochladen", plus the event's online links and documents inline.
+"""The back office's admin: the one place where the Event and the Person admin are assembled.
 
-Registered the way the confirmations app did it: unregister the Event admin, register a
-subclass, so each layer adds its part and the actions below keep working.
+Each app below brings its part — a base with fields and lists (``events``, ``accounts``) and
+mixins with workflows (``confirmations``: "Durchführung bestätigen"; ``privacy``: merge,
+deletion, credentials; this module: "Teilnahme erfassen", "Veranstaltung absagen",
+"Unterlagen hochladen", "Bescheinigungen erzeugen", "Bescheinigung hochladen", the event's
+online links and documents inline). Only this module registers them, once each, so the order
+of ``INSTALLED_APPS`` decides nothing.
 """
 
 from django.conf import settings
@@ -18,7 +20,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from kundenportal.confirmations.admin import ConfirmationEventAdmin
+from kundenportal.accounts.admin import PersonAdmin as PersonAdminBase
+from kundenportal.accounts.models import Person
+from kundenportal.confirmations.admin import EventConfirmationMixin
 from kundenportal.documents.models import CourseDocument, OnlineLink
 from kundenportal.documents.services import (
     certificate_upload,
@@ -26,14 +30,14 @@ from kundenportal.documents.services import (
     course_documents_upload,
 )
 from kundenportal.documents.uploads import allowed_extensions
+from kundenportal.events.admin import EventAdmin as EventAdminBase
 from kundenportal.events.models import Event
+from kundenportal.privacy.admin import PasswordStateFilter, PersonPrivacyMixin
 from kundenportal.registrations.models import Participation
 
 from .forms import CertificateUploadForm, CourseDocumentsUploadForm
 from .selectors import attendance_list, event_certificate_counts, events_with_cancel_counts
 from .services import attendance_record, event_cancel, event_has_begun
-
-admin.site.unregister(Event)
 
 
 class OnlineLinkInline(admin.TabularInline):
@@ -68,11 +72,9 @@ class CourseDocumentInline(admin.TabularInline):
         return filesizeformat(obj.size)
 
 
-@admin.register(Event)
-class BackofficeEventAdmin(ConfirmationEventAdmin):
-    actions = [*ConfirmationEventAdmin.actions, "cancel_events", "generate_certificates"]
-    change_form_template = "admin/backoffice/event/change_form.html"
-    inlines = [*ConfirmationEventAdmin.inlines, OnlineLinkInline, CourseDocumentInline]
+class EventBackofficeMixin:
+    """Actions ``cancel_events``, ``generate_certificates`` and the event's pages; the
+    template ``admin/backoffice/event/change_form.html`` adds the buttons."""
 
     def get_urls(self):
         def view(fn, suffix, route):
@@ -336,3 +338,24 @@ class BackofficeEventAdmin(ConfirmationEventAdmin):
             form=form,
             participation=participation,
         )
+
+
+# --- assembly: the one registered admin per model ---------------------------------------------
+
+
+@admin.register(Event)
+class EventAdmin(EventBackofficeMixin, EventConfirmationMixin, EventAdminBase):
+    list_display = [*EventAdminBase.list_display, "held_back"]
+    actions = ["confirm_events", "cancel_events", "generate_certificates"]
+    inlines = [OnlineLinkInline, CourseDocumentInline]
+    # Extends the confirmations' template, which extends the admin's.
+    change_form_template = "admin/backoffice/event/change_form.html"
+
+
+@admin.register(Person)
+class PersonAdmin(PersonPrivacyMixin, PersonAdminBase):
+    list_display = [*PersonAdminBase.list_display, "last_login"]
+    list_filter = [*PersonAdminBase.list_filter, PasswordStateFilter]
+    actions = ["merge_accounts", "delete_accounts", "resend_credentials"]
+    change_form_template = "admin/privacy/person/change_form.html"
+    change_list_template = "admin/privacy/person/change_list.html"

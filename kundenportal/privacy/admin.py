@@ -1,8 +1,8 @@
 """Back office for accounts and personal data: deletion requests, and on the Person admin the
 actions "Konten zusammenführen", "Konto löschen" and "Zugangsdaten erneut senden".
 
-The Person admin is registered again here (a subclass of the accounts app's), so the accounts
-app need not know about participations, certificates or mail.
+The Person admin's part is a mixin, so the accounts app need not know about participations,
+certificates or mail; ``backoffice/admin.py`` assembles it into the one registered Person admin.
 """
 
 from django import forms
@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from kundenportal.accounts.admin import PersonAdmin
 from kundenportal.accounts.models import Person
 from kundenportal.audit.admin import AuditedModelAdmin
 from kundenportal.registrations.selectors import person_contact_email
@@ -88,21 +87,10 @@ class PasswordStateFilter(admin.SimpleListFilter):
         return queryset
 
 
-admin.site.unregister(Person)
-
-
-@admin.register(Person)
-class PrivacyPersonAdmin(PersonAdmin):
-    actions = [
-        *(PersonAdmin.actions or []),
-        "merge_accounts",
-        "delete_accounts",
-        "resend_credentials",
-    ]
-    change_form_template = "admin/privacy/person/change_form.html"
-    change_list_template = "admin/privacy/person/change_list.html"
-    list_display = [*PersonAdmin.list_display, "last_login"]
-    list_filter = [*PersonAdmin.list_filter, PasswordStateFilter]
+class PersonPrivacyMixin:
+    """Actions ``merge_accounts``, ``delete_accounts``, ``resend_credentials`` and their pages;
+    the templates ``admin/privacy/person/change_form.html`` and ``change_list.html`` add the
+    buttons, ``PasswordStateFilter`` the filter "Zugang"."""
 
     def has_delete_permission(self, request, obj=None):
         # An account is deleted only through "Konto löschen": the plain admin delete would

@@ -1,0 +1,45 @@
+"""The Event and the Person admin are assembled in one place and registered once."""
+
+from pathlib import Path
+
+from django.contrib import admin
+from django.urls import reverse
+
+import kundenportal
+from kundenportal.accounts.models import Person
+from kundenportal.events.models import Event
+
+
+def test_event_and_person_admin_are_the_backoffice_assembly():
+    for model in (Event, Person):
+        assert type(admin.site._registry[model]).__module__ == "kundenportal.backoffice.admin"
+
+
+def test_assembled_admins_carry_every_part(rf):
+    event_admin = admin.site._registry[Event]
+    assert set(event_admin.actions) == {"confirm_events", "cancel_events", "generate_certificates"}
+    assert "held_back" in event_admin.list_display
+    person_admin = admin.site._registry[Person]
+    assert set(person_admin.actions) == {"merge_accounts", "delete_accounts", "resend_credentials"}
+    for name in (
+        "events_event_confirm",
+        "events_event_attendance",
+        "events_event_cancel",
+        "events_event_documents_upload",
+        "events_event_certificates",
+    ):
+        assert reverse(f"admin:{name}", args=[1])
+    for name in ("accounts_person_erase", "accounts_person_credentials"):
+        assert reverse(f"admin:{name}", args=[1])
+    assert reverse("admin:accounts_person_merge")
+
+
+def test_no_app_replaces_another_apps_admin():
+    """Unregister/re-register would make the order of INSTALLED_APPS decide which admin wins."""
+    root = Path(kundenportal.__file__).parent
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if ".unregister(" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []

@@ -125,6 +125,14 @@ class PersonPrivacyMixin:
             *super().get_urls(),
         ]
 
+    def _person(self, request: HttpRequest, pk: int) -> Person:
+        """The account a page works on; one the user may not change (a staff account, for
+        anyone but a superuser) is refused before anything is shown."""
+        person = get_object_or_404(Person, pk=pk)
+        if not self.has_change_permission(request, person):
+            raise PermissionDenied
+        return person
+
     # --- merge ---------------------------------------------------------------------------
 
     @admin.action(description=_("Konten zusammenführen"), permissions=["merge"])
@@ -243,7 +251,7 @@ class PersonPrivacyMixin:
     def delete_view_on_request(self, request: HttpRequest, pk: int):
         if not self.has_privacy_permission(request):
             raise PermissionDenied
-        person = get_object_or_404(Person, pk=pk)
+        person = self._person(request, pk)
         if request.method == "POST" and request.POST.get("post") == "yes":
             if deletion_run(self, request, [person]):
                 return redirect("admin:accounts_person_changelist")
@@ -260,7 +268,7 @@ class PersonPrivacyMixin:
     def credentials_view(self, request: HttpRequest, pk: int):
         if not self.has_credentials_permission(request):
             raise PermissionDenied
-        person = get_object_or_404(Person, pk=pk)
+        person = self._person(request, pk)
         if request.method == "POST":
             self._resend(request, person)
             return redirect("admin:accounts_person_change", pk)

@@ -40,6 +40,8 @@ def test_no_app_replaces_another_apps_admin():
     offenders = [
         str(path.relative_to(root))
         for path in root.rglob("*.py")
-        if ".unregister(" in path.read_text(encoding="utf-8")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        # Django's own Group admin is replaced by a stricter one (accounts/admin.py).
+        if ".unregister(" in line and ".unregister(Group)" not in line
     ]
     assert offenders == []

@@ -2,12 +2,16 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kundenportal.audit.admin import AuditedModelAdmin
+
 from .models import OutboxMail, PeriodicJob
 from .services import outbox_requeue
 
 
 @admin.register(OutboxMail)
-class OutboxMailAdmin(admin.ModelAdmin):
+class OutboxMailAdmin(AuditedModelAdmin, admin.ModelAdmin):
+    # A row holds names and addresses: its deletion (page or "delete selected") and the
+    # actions are logged like those on any other personal data.
     list_display = [
         "created_at",
         "template",

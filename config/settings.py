@@ -370,7 +370,7 @@ CSRF_FAILURE_VIEW = "kundenportal.registrations.views.csrf_failure"
 # --- Back office: events, documents, certificates (documents branch) -------------------------
 INSTALLED_APPS += ["kundenportal.backoffice"]
 # Course documents staff upload: at most this many bytes per file, only these types (each is
-# also checked by its first bytes, see documents/uploads.py).
+# also checked by its first bytes, see core/uploads.py).
 DOCUMENT_UPLOAD_MAX_BYTES = env.int("DOCUMENT_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 DOCUMENT_UPLOAD_EXTENSIONS = env.list(
     "DOCUMENT_UPLOAD_EXTENSIONS",

@@ -23,13 +23,13 @@ from django.utils.translation import gettext as _
 from kundenportal.accounts.admin import PersonAdmin as PersonAdminBase
 from kundenportal.accounts.models import Person
 from kundenportal.confirmations.admin import EventConfirmationMixin
+from kundenportal.core.uploads import allowed_extensions
 from kundenportal.documents.models import CourseDocument, OnlineLink
 from kundenportal.documents.services import (
     certificate_upload,
     certificates_generate,
     course_documents_upload,
 )
-from kundenportal.documents.uploads import allowed_extensions
 from kundenportal.events.admin import EventAdmin as EventAdminBase
 from kundenportal.events.models import Event
 from kundenportal.privacy.admin import PasswordStateFilter, PersonPrivacyMixin

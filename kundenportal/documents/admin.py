@@ -3,16 +3,37 @@
 (Bulk upload and certificate generation are separate staff workflows.)
 """
 
+from django import forms
 from django.contrib import admin
 from django.db import transaction
 
 from kundenportal.audit.admin import AuditedModelAdmin
+from kundenportal.core.uploads import upload_check
 
 from .models import Certificate, CourseDocument, OnlineLink
 from .services import file_metadata_apply
 
 
+class StoredFileForm(forms.ModelForm):
+    """A new file passes the same check as every other upload (``uploads.upload_check``)."""
+
+    upload_allowed: tuple[str, ...] | None = None  # None: DOCUMENT_UPLOAD_EXTENSIONS
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and "file" in self.changed_data:
+            problems = upload_check(upload, allowed=self.upload_allowed)
+            if problems:
+                raise forms.ValidationError(problems)
+        return upload
+
+
+class CertificateForm(StoredFileForm):
+    upload_allowed = ("pdf",)
+
+
 class StoredFileAdmin(admin.ModelAdmin):
+    form = StoredFileForm
     readonly_fields = ["filename", "content_type", "size"]
 
     def save_model(self, request, obj, form, change):
@@ -62,6 +83,7 @@ class OnlineLinkAdmin(admin.ModelAdmin):
 @admin.register(Certificate)
 class CertificateAdmin(AuditedModelAdmin, StoredFileAdmin):
     # Adding, changing and deleting are logged by AuditedModelAdmin (once each).
+    form = CertificateForm
     list_display = ["title", "participation", "issued_on", "filename"]
     search_fields = [
         "participation__person__username",

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kundenportal.audit.services import audit_log
+from kundenportal.core.uploads import upload_check
 from kundenportal.events.models import Event
 from kundenportal.notifications.services import MailSpec, mail_enqueue_many
 from kundenportal.registrations.models import Participation
@@ -26,7 +27,6 @@ from kundenportal.registrations.models import Participation
 from . import rules
 from .models import Certificate, CourseDocument, OnlineLink, StoredFile
 from .pdf import CertificateContent, certificate_pdf
-from .uploads import upload_check
 
 
 def clean_filename(name: str, *, default: str = "Dokument.pdf") -> str:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from kundenportal.accounts.models import Person
 from kundenportal.audit.admin import AuditedModelAdmin
+from kundenportal.core.uploads import upload_check
 
 from .customer_import import customers_import
 from .models import Participation, Registration
@@ -236,6 +237,13 @@ class CustomerImportForm(forms.Form):
     dry_run = forms.BooleanField(
         label="Nur prüfen (Probelauf, nichts speichern)", required=False, initial=True
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        problems = upload_check(upload, allowed=("csv", "txt"))
+        if problems:
+            raise forms.ValidationError(problems)
+        return upload
 
 
 class ReassignForm(forms.Form):

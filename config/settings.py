@@ -408,3 +408,11 @@ RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=1000)
 RETENTION_LOCK_SECONDS = env.int("RETENTION_LOCK_SECONDS", default=600)
 # Login logs of django-axes (if ever switched on) are kept this many days.
 LOGIN_LOG_KEEP_DAYS = env.int("LOGIN_LOG_KEEP_DAYS", default=30)
+
+# --- Back-office security (adminsec) ---------------------------------------------------------
+# An address with a NUL byte is a 404 before anything queries the database with it (after the
+# middleware that set headers and language, so the 404 page gets them too).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
+    "kundenportal.core.middleware.NulByteNotFoundMiddleware",
+)

@@ -98,11 +98,20 @@ class EventBackofficeMixin:
         ]
 
     # --- permissions -------------------------------------------------------------------
+    # Each page and action its own permission (backoffice/roles.py).
     def has_cancel_permission(self, request: HttpRequest) -> bool:
-        return self.has_change_permission(request)
+        return request.user.has_perm("events.cancel_event")
+
+    def has_attendance_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("events.record_attendance")
+
+    def has_documents_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request) and request.user.has_perm(
+            "documents.add_coursedocument"
+        )
 
     def has_certificates_permission(self, request: HttpRequest) -> bool:
-        return self.has_change_permission(request) and request.user.has_perm(
+        return self.has_view_permission(request) and request.user.has_perm(
             "documents.add_certificate"
         )
 
@@ -129,7 +138,7 @@ class EventBackofficeMixin:
 
     # --- Teilnahme erfassen ---------------------------------------------------------------
     def attendance_view(self, request: HttpRequest, object_id: str):
-        event = self._event(request, object_id, perm=self.has_change_permission(request))
+        event = self._event(request, object_id, perm=self.has_attendance_permission(request))
         if request.method == "POST":
             try:
                 attended = {int(v) for v in request.POST.getlist("attended") if v.isdigit()}
@@ -225,8 +234,7 @@ class EventBackofficeMixin:
         event = self._event(
             request,
             object_id,
-            perm=self.has_change_permission(request)
-            and request.user.has_perm("documents.add_coursedocument"),
+            perm=self.has_documents_permission(request),
         )
         bound = request.method == "POST"
         form = CourseDocumentsUploadForm(*((request.POST, request.FILES) if bound else ()))

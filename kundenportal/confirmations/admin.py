@@ -42,7 +42,7 @@ class EventConfirmationMixin:
         ]
 
     def has_confirm_permission(self, request: HttpRequest) -> bool:
-        return self.has_change_permission(request)
+        return request.user.has_perm("events.confirm_event")
 
     def _confirm(self, request: HttpRequest, events: list[Event]) -> None:
         for event in events:

@@ -38,6 +38,12 @@ class Event(models.Model):
         verbose_name = "Veranstaltung"
         verbose_name_plural = "Veranstaltungen"
         ordering = ["first_day", "number"]
+        # Back-office workflows that are no plain change of the row (see backoffice/roles.py).
+        permissions = [
+            ("confirm_event", "Durchführung bestätigen"),
+            ("cancel_event", "Veranstaltung absagen"),
+            ("record_attendance", "Teilnahme erfassen"),
+        ]
         indexes = [models.Index(fields=["status", "first_day"])]
         constraints = [
             models.CheckConstraint(

@@ -103,10 +103,10 @@ class PersonPrivacyMixin:
         )
 
     def has_credentials_permission(self, request: HttpRequest) -> bool:
-        return self.has_change_permission(request)
+        return request.user.has_perm("accounts.send_credentials")
 
     def has_merge_permission(self, request: HttpRequest) -> bool:
-        return self.has_privacy_permission(request)
+        return request.user.has_perm("accounts.merge_person")
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -170,7 +170,7 @@ class RegistrationAdmin(AuditedModelAdmin, admin.ModelAdmin):
     def participant_count(self, obj):
         return obj._participants
 
-    @admin.action(description="Prüfung abschließen")
+    @admin.action(description="Prüfung abschließen", permissions=["change"])
     def complete_review(self, request, queryset):
         done = 0
         for registration in queryset.filter(review=Registration.Review.PENDING):
@@ -199,10 +199,7 @@ class RegistrationAdmin(AuditedModelAdmin, admin.ModelAdmin):
 
     def import_view(self, request):
         """Upload of existing customers (same rules as ``manage.py import_customers``)."""
-        if not (
-            request.user.has_perm("accounts.add_person")
-            and request.user.has_perm("registrations.add_participation")
-        ):
+        if not request.user.has_perm("registrations.import_customers"):
             raise PermissionDenied
         report = None
         form = CustomerImportForm(request.POST or None, request.FILES or None)
@@ -286,7 +283,7 @@ class ParticipationAdmin(AuditedModelAdmin, admin.ModelAdmin):
                 done += 1
         return done
 
-    @admin.action(description="Von Warteliste nachrücken")
+    @admin.action(description="Von Warteliste nachrücken", permissions=["change"])
     def promote_from_waiting_list(self, request, queryset):
         moved = self._each(
             request,
@@ -297,7 +294,7 @@ class ParticipationAdmin(AuditedModelAdmin, admin.ModelAdmin):
             request, _("%(count)d Teilnahme(n) von der Warteliste nachgerückt.") % {"count": moved}
         )
 
-    @admin.action(description="Stornieren (Platz wird frei)")
+    @admin.action(description="Stornieren (Platz wird frei)", permissions=["change"])
     def cancel(self, request, queryset):
         cancelled = self._each(
             request, queryset.exclude(status=Participation.Status.CANCELLED), participation_cancel

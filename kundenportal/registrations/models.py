@@ -54,6 +54,7 @@ class Registration(AddressFields):
         verbose_name = "Anmeldung"
         verbose_name_plural = "Anmeldungen"
         ordering = ["-created_at", "-id"]
+        permissions = [("import_customers", "Bestandskunden importieren")]
 
     def __str__(self) -> str:
         return f"Anmeldung {self.pk} zu {self.event.number}"

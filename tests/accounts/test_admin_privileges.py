@@ -15,7 +15,14 @@ from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
-ACCOUNT_PERMISSIONS = ["view_person", "change_person", "add_person", "delete_person"]
+ACCOUNT_PERMISSIONS = [
+    "view_person",
+    "change_person",
+    "add_person",
+    "delete_person",
+    "merge_person",
+    "send_credentials",
+]
 
 
 @pytest.fixture

@@ -9,12 +9,14 @@ import secrets
 from datetime import timedelta
 from decimal import Decimal
 
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from kundenportal.accounts.models import Person
 from kundenportal.accounts.services import person_create
+from kundenportal.backoffice.roles import AUSWERTUNG, MARKETING, SEMINARVERWALTUNG
 from kundenportal.companies.models import Company
 from kundenportal.core.text import match_key
 from kundenportal.events.models import Event
@@ -167,6 +169,12 @@ PARTICIPATIONS = [
 ]
 
 STAFF_USERNAME = "verwaltung"
+# One staff login per role (backoffice/roles.py): username, group, first and last name.
+ROLE_STAFF = [
+    ("marketing", MARKETING, "Mara", "Keting"),
+    ("seminarverwaltung", SEMINARVERWALTUNG, "Semira", "Nar"),
+    ("auswertung", AUSWERTUNG, "Aurel", "Wertung"),
+]
 DEMO_PARTICIPANT = 0
 
 
@@ -188,6 +196,11 @@ class Command(BaseCommand):
         self._registration_demo(events, companies)
 
         staff_password = self._staff()
+        role_logins = "".join(
+            f"  {group} (staff):".ljust(23)
+            + f"{username} / {self._role_staff(username, group, first, last)}\n"
+            for username, group, first, last in ROLE_STAFF
+        )
         participant = persons[DEMO_PARTICIPANT]
         participant_password = _password()
         participant.set_password(participant_password)
@@ -196,6 +209,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS("Demo data ready.\n")
             + f"  Verwaltung (staff):  {STAFF_USERNAME} / {staff_password}\n"
+            + role_logins
             + f"  Teilnehmer (portal): {participant.username} / {participant_password}\n"
         )
 
@@ -358,6 +372,24 @@ class Command(BaseCommand):
         else:
             staff.set_password(password)
             staff.save(update_fields=["password"])
+        return password
+
+    def _role_staff(self, username: str, group: str, first_name: str, last_name: str) -> str:
+        """A staff login with only the rights of its role (no superuser)."""
+        password = _password()
+        staff, _ = Person.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": f"{username}@bew.example",
+                "is_staff": True,
+            },
+        )
+        staff.set_password(password)
+        staff.own_password_set_at = staff.own_password_set_at or timezone.now()
+        staff.save()
+        staff.groups.set([Group.objects.get(name=group)])
         return password
 
 

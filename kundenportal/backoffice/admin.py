@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from kundenportal.accounts.admin import PersonAdmin as PersonAdminBase
 from kundenportal.accounts.models import Person
+from kundenportal.audit.admin import audit_list_view
 from kundenportal.confirmations.admin import EventConfirmationMixin
 from kundenportal.core.uploads import allowed_extensions
 from kundenportal.documents.models import CourseDocument, OnlineLink
@@ -166,12 +167,20 @@ class EventBackofficeMixin:
                     messages.WARNING,
                 )
             return HttpResponseRedirect(reverse("admin:events_event_attendance", args=[event.pk]))
+        participations = list(attendance_list(event=event))
+        audit_list_view(
+            request,
+            object_type="registrations.participation",
+            count=len(participations),
+            page="attendance",
+            event_id=event.pk,
+        )
         return self._page(
             request,
             "attendance.html",
             _("Teilnahme erfassen"),
             event,
-            participations=list(attendance_list(event=event)),
+            participations=participations,
             has_begun=event_has_begun(event),
             can_certify=self.has_certificates_permission(request),
         )

@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from kundenportal.accounts.models import Person
-from kundenportal.audit.admin import AuditedModelAdmin
+from kundenportal.audit.admin import AuditedModelAdmin, audit_list_view
 from kundenportal.registrations.selectors import person_contact_email
 
 from .accounts import (
@@ -152,6 +152,13 @@ class PersonPrivacyMixin:
             if form.is_valid():
                 rows = accounts_merge_preview(persons=form.accounts)
                 twice = events_booked_twice(rows=rows)
+                audit_list_view(
+                    request,
+                    object_type="accounts.person",
+                    count=len(rows),
+                    page="merge",
+                    ids=[row.pk for row in rows],
+                )
                 survivor = form.cleaned_data["survivor"]
                 if "merge" in request.POST:
                     if survivor not in form.cleaned_data["usernames"]:

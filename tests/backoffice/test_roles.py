@@ -299,3 +299,14 @@ def test_role_is_offered_and_may_run_exactly_its_actions(client, member, objects
             is_list = any(t.name == "admin/change_list.html" for t in response.templates)
             refused = "Keine Aktion ausgewählt" in page or (is_list and 'name="action"' not in page)
             assert refused is (name not in expected), (member.groups.first(), label, name)
+
+
+def test_role_sees_the_index_and_only_its_apps(client, member):
+    has = _has(member)
+    assert client.get("/verwaltung/").status_code == 200
+    for app_label in {model._meta.app_label for model in admin.site._registry}:
+        status = client.get(reverse("admin:app_list", args=[app_label])).status_code
+        # An app the role has no permission in does not exist for it.
+        assert status == (200 if any(p.startswith(f"{app_label}.") for p in has) else 404), (
+            app_label
+        )

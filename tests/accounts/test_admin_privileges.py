@@ -59,6 +59,11 @@ def _password_url(person):
     return reverse("admin:auth_user_password_change", args=[person.pk])
 
 
+def _set_password(client, person, password):
+    data = {"password1": password, "password2": password, "usable_password": "true"}
+    return client.post(_password_url(person), data)
+
+
 def test_clerk_cannot_make_himself_superuser(clerk_client, clerk):
     url = _change_url(clerk)
     page = clerk_client.get(url)
@@ -100,15 +105,7 @@ def test_clerk_cannot_set_a_superusers_password(clerk_client, boss, client):
     url = _password_url(boss)
     assert url == f"/verwaltung/accounts/person/{boss.pk}/password/"
     assert clerk_client.get(url).status_code == 403
-    response = clerk_client.post(
-        url,
-        {
-            "password1": "Uebernahme-2026!",
-            "password2": "Uebernahme-2026!",
-            "usable_password": "true",
-        },
-    )
-    assert response.status_code == 403
+    assert _set_password(clerk_client, boss, "Uebernahme-2026!").status_code == 403
     boss.refresh_from_db()
     assert boss.check_password("Chefin-Wort-42")
     assert not boss.check_password("Uebernahme-2026!")
@@ -125,16 +122,7 @@ def test_clerk_cannot_change_a_staff_accounts_address(clerk_client, boss):
 
 def test_clerk_still_sets_a_participants_password(clerk_client):
     participant = PersonFactory()
-    url = _password_url(participant)
-    response = clerk_client.post(
-        url,
-        {
-            "password1": "Neues-Wort-2026!",
-            "password2": "Neues-Wort-2026!",
-            "usable_password": "true",
-        },
-    )
-    assert response.status_code == 302
+    assert _set_password(clerk_client, participant, "Neues-Wort-2026!").status_code == 302
     participant.refresh_from_db()
     assert participant.check_password("Neues-Wort-2026!")
 

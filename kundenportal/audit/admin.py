@@ -8,27 +8,42 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry
-from .services import audit_log, audit_username_hash
+from .services import audit_log, audit_search_hash, audit_username_hash
 
 # An admin action on many rows keeps the first ids; the count is always complete.
 MAX_LOGGED_IDS = 200
 
 
-# Query parameters of a list that say what was looked for; the rest (page, order) is noise.
+# Query parameters of a list that say nothing about what was looked for (page, order).
 _LIST_NOISE = {"p", "o", "_changelist_filters", "e"}
+# Typed text (a name, an e-mail, usernames): kept only as a keyed hash, so the log names
+# nobody (an erasure could not find the name in an entry that is about no one row).
+_FREE_TEXT = {"q", "usernames"}
 
 
 def audit_list_view(request, *, object_type: str, count: int | None = None, **data) -> None:
     """One entry per view of a list or page with personal data by staff (never one per row):
-    who looked, at what (search term and filters), how many rows it had."""
-    query = {
-        key: request.GET.getlist(key)[-1][:200] for key in request.GET if key not in _LIST_NOISE
-    }
+    who looked, at what (filters; the search as ``audit_search_hash``, which the log's search
+    finds), how many rows it had."""
+    query, search = {}, {}
+    for key in request.GET:
+        value = request.GET.getlist(key)[-1]
+        if key in _FREE_TEXT:
+            if value.strip():
+                search[key] = audit_search_hash(value)
+        elif key not in _LIST_NOISE:
+            query[key] = value[:100]
     audit_log(
         actor=request.user,
         action="admin.view",
         object_type=object_type,
-        data={"path": request.path[:200], "query": query, "count": count, **data},
+        data={
+            "path": request.path[:200],
+            "query": query,
+            **({"search_hash": search} if search else {}),
+            "count": count,
+            **data,
+        },
     )
 
 
@@ -199,9 +214,7 @@ def _person_relations(Person) -> list[tuple[type, str]]:
         for second in first.related_model._meta.related_objects:
             if second.many_to_many or second.related_model in (AuditEntry, Person):
                 continue
-            relations.append(
-                (second.related_model, f"{second.field.name}__{first.field.name}")
-            )
+            relations.append((second.related_model, f"{second.field.name}__{first.field.name}"))
     return relations
 
 
@@ -253,6 +266,12 @@ class AuditEntryAdmin(admin.ModelAdmin):
         if term and " " not in term:
             # The username of an erased account is kept only as a keyed hash.
             queryset |= self.model.objects.filter(data__username_hash=audit_username_hash(term))
+        if term:
+            # Who searched a list for this text (kept as a keyed hash, see audit_list_view).
+            digest = audit_search_hash(term)
+            queryset |= self.model.objects.filter(
+                Q(data__search_hash__q=digest) | Q(data__search_hash__usernames=digest)
+            )
         return queryset, may_have_duplicates
 
     # The log is evidence: nobody — superusers included — adds, edits or deletes an entry.

@@ -197,7 +197,7 @@ class Command(BaseCommand):
 
         staff_password = self._staff()
         role_logins = "".join(
-            f"  {group} (staff):".ljust(23)
+            f"  {group} (staff):".ljust(31)
             + f"{username} / {self._role_staff(username, group, first, last)}\n"
             for username, group, first, last in ROLE_STAFF
         )
@@ -208,9 +208,11 @@ class Command(BaseCommand):
         participant.save()
         self.stdout.write(
             self.style.SUCCESS("Demo data ready.\n")
-            + f"  Verwaltung (staff):  {STAFF_USERNAME} / {staff_password}\n"
+            + "  Verwaltung (staff):".ljust(31)
+            + f"{STAFF_USERNAME} / {staff_password}\n"
             + role_logins
-            + f"  Teilnehmer (portal): {participant.username} / {participant_password}\n"
+            + "  Teilnehmer (portal):".ljust(31)
+            + f"{participant.username} / {participant_password}\n"
         )
 
     def _company(self, name, street, postal_code, city, phone):

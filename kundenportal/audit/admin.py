@@ -18,7 +18,7 @@ MAX_LOGGED_IDS = 200
 _LIST_NOISE = {"p", "o", "_changelist_filters", "e"}
 # Typed text (a name, an e-mail, usernames): kept only as a keyed hash, so the log names
 # nobody (an erasure could not find the name in an entry that is about no one row).
-_FREE_TEXT = {"q", "usernames"}
+_FREE_TEXT = {"q", "usernames", "person"}
 
 
 def audit_list_view(request, *, object_type: str, count: int | None = None, **data) -> None:
@@ -61,7 +61,21 @@ def _changed_fields(message) -> list[str]:
     return fields
 
 
-class AuditedModelAdmin:
+class ListViewAuditedMixin:
+    """Each GET of the admin list (search, filters, raw-id pop-up) writes one ``admin.view``
+    entry (``audit_list_view``)."""
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if request.method == "GET" and changelist is not None:
+            audit_list_view(
+                request, object_type=self.model._meta.label_lower, count=changelist.result_count
+            )
+        return response
+
+
+class AuditedModelAdmin(ListViewAuditedMixin):
     """Mixin for the admin of a model with personal data: every add, change, delete and
     admin action of staff writes an ``AuditEntry`` in the same transaction.
 
@@ -104,15 +118,6 @@ class AuditedModelAdmin:
         for obj in queryset:
             audit_log(actor=request.user, action="admin.delete", obj=obj)
         return super().log_deletions(request, queryset)
-
-    def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl")
-        if request.method == "GET" and changelist is not None:
-            audit_list_view(
-                request, object_type=self.model._meta.label_lower, count=changelist.result_count
-            )
-        return response
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -236,7 +241,8 @@ class StaffFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ListViewAuditedMixin, admin.ModelAdmin):
+    # The log names people too: who read it, filtered for whom, is logged like any list.
     list_display = ["created_at", "actor_label", "action", "object_type", "object_label"]
     list_filter = [
         PersonFilter,
@@ -269,9 +275,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
         if term:
             # Who searched a list for this text (kept as a keyed hash, see audit_list_view).
             digest = audit_search_hash(term)
-            queryset |= self.model.objects.filter(
-                Q(data__search_hash__q=digest) | Q(data__search_hash__usernames=digest)
-            )
+            searched = Q()
+            for key in sorted(_FREE_TEXT):
+                searched |= Q(**{f"data__search_hash__{key}": digest})
+            queryset |= self.model.objects.filter(searched)
         return queryset, may_have_duplicates
 
     # The log is evidence: nobody — superusers included — adds, edits or deletes an entry.

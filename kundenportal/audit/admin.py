@@ -113,10 +113,15 @@ class AuditedModelAdmin(ListViewAuditedMixin):
         audit_log(actor=request.user, action="admin.change", obj=obj, data={"fields": fields})
         return super().log_change(request, obj, message)
 
+    def audit_target(self, obj) -> dict:
+        """What a deletion's entry says about the row (``audit_log`` keywords). By default the
+        row's own label; an admin whose rows are no one's record (an outbox mail) says less."""
+        return {"obj": obj}
+
     def log_deletions(self, request, queryset):
         # Django ≥ 5.1 calls this for the delete page and "delete selected" alike.
         for obj in queryset:
-            audit_log(actor=request.user, action="admin.delete", obj=obj)
+            audit_log(actor=request.user, action="admin.delete", **self.audit_target(obj))
         return super().log_deletions(request, queryset)
 
     def get_actions(self, request):

@@ -36,6 +36,21 @@ class OutboxMailAdmin(AuditedModelAdmin, admin.ModelAdmin):
         # Rows change only through the worker and the "Erneut senden" action.
         return False
 
+    def audit_target(self, obj: OutboxMail) -> dict:
+        # Not the addresses: the entry outlives the mail, and an erasure would not find it.
+        ids = obj.context.get("person_ids") or [obj.context.get("person_id")]
+        return {
+            "object_type": obj._meta.label_lower,
+            "object_id": str(obj.pk),
+            "object_label": f"E-Mail {obj.template} Nr. {obj.pk}",
+            "data": {
+                "template": obj.template,
+                "status": obj.status,
+                "recipients": len(obj.to),
+                "person_ids": [i for i in ids if i],
+            },
+        }
+
     @admin.display(description=_("Empfänger"))
     def recipients(self, obj: OutboxMail) -> str:
         return ", ".join(obj.to)

@@ -31,6 +31,14 @@ def test_deleting_an_outbox_row_on_its_page_is_audited(staff_client):
     entry = AuditEntry.objects.get(action="admin.delete")
     assert entry.actor == staff
     assert (entry.object_type, entry.object_id) == ("notifications.outboxmail", str(mail.pk))
+    assert entry.data == {
+        "template": "password_changed",
+        "status": "queued",
+        "recipients": 1,
+        "person_ids": [1],
+    }
+    # The entry outlives the mail: it keeps no address.
+    assert "anna.beispiel" not in f"{entry.object_label} {entry.data}"
 
 
 def test_deleting_outbox_rows_by_action_is_audited_per_row(staff_client):

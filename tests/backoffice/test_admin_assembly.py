@@ -1,5 +1,8 @@
 """The Event and the Person admin are assembled in one place and registered once."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from django.contrib import admin
@@ -45,3 +48,42 @@ def test_no_app_replaces_another_apps_admin():
         if ".unregister(" in line and ".unregister(Group)" not in line
     ]
     assert offenders == []
+
+
+_SUMMARY = """
+import django, json, sys
+from django.conf import settings
+apps = list(settings.INSTALLED_APPS)
+if sys.argv[1] == "reversed":
+    ours = [a for a in apps if a.startswith("kundenportal.")]
+    positions = [i for i, a in enumerate(apps) if a.startswith("kundenportal.")]
+    for i, app in zip(positions, reversed(ours)):
+        apps[i] = app
+    settings.INSTALLED_APPS = apps
+django.setup()
+from django.contrib import admin
+print(json.dumps({
+    m._meta.label_lower: [type(a).__module__, sorted(a.actions or []), len(a.get_urls())]
+    for m, a in admin.site._registry.items()
+}, sort_keys=True))
+"""
+
+
+def test_order_of_installed_apps_decides_nothing(tmp_path):
+    """The same admins, actions and URLs whether the domain apps are listed bottom-up or
+    top-down (a fresh interpreter each, so the registry is built from scratch)."""
+    env = {**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    root = Path(kundenportal.__file__).parent.parent
+    out = [
+        subprocess.run(
+            [sys.executable, "-c", _SUMMARY, order],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for order in ("as-listed", "reversed")
+    ]
+    assert out[0] == out[1]
+    assert '"events.event": ["kundenportal.backoffice.admin"' in out[0]

@@ -78,6 +78,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # An address with a NUL byte is a 404 before anything queries the database with it (after
+    # the middleware that set headers and language, so the 404 page gets them too).
+    "kundenportal.core.middleware.NulByteNotFoundMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -358,7 +361,7 @@ CSRF_FAILURE_VIEW = "kundenportal.registrations.views.csrf_failure"
 
 # --- Back office: events, documents, certificates --------------------------------------------
 # Course documents staff upload: at most this many bytes per file, only these types (each is
-# also checked by its first bytes, see documents/uploads.py).
+# also checked by its first bytes, see core/uploads.py).
 DOCUMENT_UPLOAD_MAX_BYTES = env.int("DOCUMENT_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 DOCUMENT_UPLOAD_EXTENSIONS = env.list(
     "DOCUMENT_UPLOAD_EXTENSIONS",

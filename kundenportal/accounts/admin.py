@@ -1,12 +1,27 @@
+"""The plain Person admin: fields, list, search, and who may change what.
+
+Not registered here: ``backoffice/admin.py`` assembles the one Person admin from this base and
+the account workflows of the privacy app (merge, deletion, credentials).
+"""
+
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 
 from kundenportal.audit.admin import AuditedModelAdmin
 
-from .models import Person
+# Whoever may set these has every permission (Django: "the change-user permission is
+# superuser power"), so only superusers may.
+PRIVILEGE_FIELDS = ["is_staff", "is_superuser", "groups", "user_permissions"]
 
 
-@admin.register(Person)
+def staff_account_managed_by(user, person) -> bool:
+    """Staff and superuser accounts (their data, password, rights) are changed by superusers
+    only: a clerk who could change an administrator's e-mail or password could log in as
+    them."""
+    return bool(user.is_superuser or not (person.is_staff or person.is_superuser))
+
+
 class PersonAdmin(AuditedModelAdmin, UserAdmin):
     list_display = ["username", "last_name", "first_name", "company", "email", "is_staff"]
     list_filter = ["is_staff", "is_active"]
@@ -58,4 +73,33 @@ class PersonAdmin(AuditedModelAdmin, UserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # The username is typed once, when staff create an account by hand.
-        return self.readonly_fields[1:] if obj is None else self.readonly_fields
+        fields = self.readonly_fields[1:] if obj is None else self.readonly_fields
+        return fields if request.user.is_superuser else [*fields, *PRIVILEGE_FIELDS]
+
+    def has_change_permission(self, request, obj=None):
+        # Also guards the password form (UserAdmin.user_change_password asks this).
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or staff_account_managed_by(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or staff_account_managed_by(request.user, obj))
+
+
+class SuperuserGroupAdmin(GroupAdmin):
+    """Groups carry permissions: only superusers create, change or delete them."""
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+# Django's own Group admin, replaced by the one above (the only model of django.contrib whose
+# admin this project changes).
+admin.site.unregister(Group)
+admin.site.register(Group, SuperuserGroupAdmin)

@@ -97,6 +97,10 @@ class Person(AbstractBaseUser, PermissionsMixin, AddressFields):
         verbose_name = _("Teilnehmer/in")
         verbose_name_plural = _("Teilnehmer/innen")
         ordering = ["last_name", "first_name", "id"]
+        permissions = [
+            ("merge_person", "Konten zusammenführen"),
+            ("send_credentials", "Zugangsdaten erneut senden"),
+        ]
         indexes = [models.Index(fields=["name_key", "company"])]
 
     def __str__(self) -> str:

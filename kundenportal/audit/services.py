@@ -107,3 +107,10 @@ def audit_username_hash(username: str) -> str:
     """
     key = f"{settings.USERNAME_HASH_KEY}:audit".encode()
     return hmac.new(key, username.strip().lower().encode(), hashlib.sha256).hexdigest()
+
+
+def audit_search_hash(text: str) -> str:
+    """Keyed hash of what staff typed into a search (case and spacing do not matter): the log
+    keeps who searched for what without holding the name; typing the same text into the log's
+    search finds the entry."""
+    return audit_username_hash(" ".join(text.split()))

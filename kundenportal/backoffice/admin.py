@@ -1,9 +1,11 @@
-"""The Event admin of the back office: on top of "Durchführung bestätigen" (confirmations),
-"Teilnahme erfassen", "Veranstaltung absagen", "Unterlagen hochladen", "Bescheinigungen
-erzeugen" and "Bescheinigung hochladen", plus the event's online links and documents inline.
+"""The back office's admin: the one place where the Event and the Person admin are assembled.
 
-Registered the way the confirmations app did it: unregister the Event admin, register a
-subclass, so each layer adds its part and the actions below keep working.
+Each app below brings its part — a base with fields and lists (``events``, ``accounts``) and
+mixins with workflows (``confirmations``: "Durchführung bestätigen"; ``privacy``: merge,
+deletion, credentials; this module: "Teilnahme erfassen", "Veranstaltung absagen",
+"Unterlagen hochladen", "Bescheinigungen erzeugen", "Bescheinigung hochladen", the event's
+online links and documents inline). Only this module registers them, once each, so the order
+of ``INSTALLED_APPS`` decides nothing.
 """
 
 import io
@@ -21,15 +23,20 @@ from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from kundenportal.confirmations.admin import ConfirmationEventAdmin
+from kundenportal.accounts.admin import PersonAdmin as PersonAdminBase
+from kundenportal.accounts.models import Person
+from kundenportal.audit.admin import audit_list_view
+from kundenportal.confirmations.admin import EventConfirmationMixin
+from kundenportal.core.uploads import allowed_extensions
 from kundenportal.documents.models import CourseDocument, OnlineLink
 from kundenportal.documents.services import (
     certificate_upload,
     certificates_generate,
     course_documents_upload,
 )
-from kundenportal.documents.uploads import allowed_extensions
+from kundenportal.events.admin import EventAdmin as EventAdminBase
 from kundenportal.events.models import Event
+from kundenportal.privacy.admin import PasswordStateFilter, PersonPrivacyMixin
 from kundenportal.registrations.models import Participation
 
 from . import lists
@@ -48,8 +55,6 @@ from .services import (
     event_has_begun,
     event_list_download_log,
 )
-
-admin.site.unregister(Event)
 
 
 class OnlineLinkInline(admin.TabularInline):
@@ -84,11 +89,9 @@ class CourseDocumentInline(admin.TabularInline):
         return filesizeformat(obj.size)
 
 
-@admin.register(Event)
-class BackofficeEventAdmin(ConfirmationEventAdmin):
-    actions = [*ConfirmationEventAdmin.actions, "cancel_events", "generate_certificates"]
-    change_form_template = "admin/backoffice/event/change_form.html"
-    inlines = [*ConfirmationEventAdmin.inlines, OnlineLinkInline, CourseDocumentInline]
+class EventBackofficeMixin:
+    """Actions ``cancel_events``, ``generate_certificates`` and the event's pages; the
+    template ``admin/backoffice/event/change_form.html`` adds the buttons."""
 
     def get_urls(self):
         def view(fn, suffix, route):
@@ -116,11 +119,20 @@ class BackofficeEventAdmin(ConfirmationEventAdmin):
         ]
 
     # --- permissions -------------------------------------------------------------------
+    # Each page and action its own permission (backoffice/roles.py).
     def has_cancel_permission(self, request: HttpRequest) -> bool:
-        return self.has_change_permission(request)
+        return request.user.has_perm("events.cancel_event")
+
+    def has_attendance_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("events.record_attendance")
+
+    def has_documents_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request) and request.user.has_perm(
+            "documents.add_coursedocument"
+        )
 
     def has_certificates_permission(self, request: HttpRequest) -> bool:
-        return self.has_change_permission(request) and request.user.has_perm(
+        return self.has_view_permission(request) and request.user.has_perm(
             "documents.add_certificate"
         )
 
@@ -162,7 +174,7 @@ class BackofficeEventAdmin(ConfirmationEventAdmin):
 
     # --- Teilnahme erfassen ---------------------------------------------------------------
     def attendance_view(self, request: HttpRequest, object_id: str):
-        event = self._event(request, object_id, perm=self.has_change_permission(request))
+        event = self._event(request, object_id, perm=self.has_attendance_permission(request))
         if request.method == "POST":
             try:
                 attended = {int(v) for v in request.POST.getlist("attended") if v.isdigit()}
@@ -190,12 +202,20 @@ class BackofficeEventAdmin(ConfirmationEventAdmin):
                     messages.WARNING,
                 )
             return HttpResponseRedirect(reverse("admin:events_event_attendance", args=[event.pk]))
+        participations = list(attendance_list(event=event))
+        audit_list_view(
+            request,
+            object_type="registrations.participation",
+            count=len(participations),
+            page="attendance",
+            event_id=event.pk,
+        )
         return self._page(
             request,
             "attendance.html",
             _("Teilnahme erfassen"),
             event,
-            participations=list(attendance_list(event=event)),
+            participations=participations,
             has_begun=event_has_begun(event),
             can_certify=self.has_certificates_permission(request),
         )
@@ -258,8 +278,7 @@ class BackofficeEventAdmin(ConfirmationEventAdmin):
         event = self._event(
             request,
             object_id,
-            perm=self.has_change_permission(request)
-            and request.user.has_perm("documents.add_coursedocument"),
+            perm=self.has_documents_permission(request),
         )
         bound = request.method == "POST"
         form = CourseDocumentsUploadForm(*((request.POST, request.FILES) if bound else ()))
@@ -439,3 +458,22 @@ class BackofficeEventAdmin(ConfirmationEventAdmin):
             lists.certificates_zip(certificates), content_type="application/zip"
         )
         return self._private(response, f"Bescheinigungen {event.number}.zip")
+
+
+# --- assembly: the one registered admin per model ---------------------------------------------
+@admin.register(Event)
+class EventAdmin(EventBackofficeMixin, EventConfirmationMixin, EventAdminBase):
+    list_display = [*EventAdminBase.list_display, "held_back"]
+    actions = ["confirm_events", "cancel_events", "generate_certificates"]
+    inlines = [OnlineLinkInline, CourseDocumentInline]
+    # Extends the confirmations' template, which extends the admin's.
+    change_form_template = "admin/backoffice/event/change_form.html"
+
+
+@admin.register(Person)
+class PersonAdmin(PersonPrivacyMixin, PersonAdminBase):
+    list_display = [*PersonAdminBase.list_display, "last_login"]
+    list_filter = [*PersonAdminBase.list_filter, PasswordStateFilter]
+    actions = ["merge_accounts", "delete_accounts", "resend_credentials"]
+    change_form_template = "admin/privacy/person/change_form.html"
+    change_list_template = "admin/privacy/person/change_list.html"

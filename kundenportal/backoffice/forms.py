@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kundenportal.documents.uploads import allowed_extensions, upload_check
+from kundenportal.core.uploads import allowed_extensions, upload_check
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -84,11 +84,13 @@ class AddressChangeAdmin(AuditedModelAdmin, admin.ModelAdmin):
             request, _("%(count)d Adressänderung(en) %(verb)s.") % {"count": done, "verb": verb}
         )
 
-    @admin.action(description=_("Übernehmen (Adresse bei Person und Firma ändern)"))
+    @admin.action(
+        description=_("Übernehmen (Adresse bei Person und Firma ändern)"), permissions=["change"]
+    )
     def approve(self, request, queryset):
         self._decide(request, queryset, address_change_approve, _("übernommen"))
 
-    @admin.action(description=_("Ablehnen (gespeicherte Adresse behalten)"))
+    @admin.action(description=_("Ablehnen (gespeicherte Adresse behalten)"), permissions=["change"])
     def reject(self, request, queryset):
         self._decide(request, queryset, address_change_reject, _("abgelehnt"))
 

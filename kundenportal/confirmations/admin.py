@@ -1,6 +1,7 @@
-"""The Event admin with "Durchführung bestätigen" (changelist action and change-page button).
+""" "Durchführung bestätigen" for the Event admin (changelist action and change-page button).
 
-Registered here, above events and registrations, so the events app need not know about mail.
+A mixin, so the events app need not know about mail; ``backoffice/admin.py`` assembles it
+with the other parts into the one registered Event admin.
 """
 
 from django.contrib import admin, messages
@@ -13,20 +14,15 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from kundenportal.events.admin import EventAdmin
 from kundenportal.events.models import Event
 
 from .selectors import events_with_confirmation_counts, events_with_held_back_count
 from .services import event_confirm
 
-admin.site.unregister(Event)
 
-
-@admin.register(Event)
-class ConfirmationEventAdmin(EventAdmin):
-    list_display = [*EventAdmin.list_display, "held_back"]
-    actions = [*(EventAdmin.actions or []), "confirm_events"]
-    change_form_template = "admin/confirmations/event/change_form.html"
+class EventConfirmationMixin:
+    """Column ``held_back``, action ``confirm_events``, page ``<id>/bestaetigen/``; its
+    change-form template ``admin/confirmations/event/change_form.html`` adds the button."""
 
     def get_queryset(self, request):
         return events_with_held_back_count(events=super().get_queryset(request))
@@ -46,7 +42,7 @@ class ConfirmationEventAdmin(EventAdmin):
         ]
 
     def has_confirm_permission(self, request: HttpRequest) -> bool:
-        return self.has_change_permission(request)
+        return request.user.has_perm("events.confirm_event")
 
     def _confirm(self, request: HttpRequest, events: list[Event]) -> None:
         for event in events:

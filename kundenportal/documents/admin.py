@@ -18,13 +18,32 @@ from django.utils.translation import gettext as _
 
 from kundenportal.audit.admin import AuditedModelAdmin
 from kundenportal.core.formatting import date_text
+from kundenportal.core.uploads import upload_check
 
 from .models import Certificate, CourseDocument, OnlineLink
 from .services import certificate_reissue, certificate_revoke, file_metadata_apply
-from .uploads import upload_check
+
+
+class StoredFileForm(forms.ModelForm):
+    """A new file passes the same check as every other upload (``uploads.upload_check``)."""
+
+    upload_allowed: tuple[str, ...] | None = None  # None: DOCUMENT_UPLOAD_EXTENSIONS
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and "file" in self.changed_data:
+            problems = upload_check(upload, allowed=self.upload_allowed)
+            if problems:
+                raise forms.ValidationError(problems)
+        return upload
+
+
+class CertificateForm(StoredFileForm):
+    upload_allowed = ("pdf",)
 
 
 class StoredFileAdmin(admin.ModelAdmin):
+    form = StoredFileForm
     readonly_fields = ["filename", "content_type", "size"]
 
     def save_model(self, request, obj, form, change):
@@ -105,6 +124,7 @@ class CertificateReissueForm(CertificateRevokeForm):
 class CertificateAdmin(AuditedModelAdmin, StoredFileAdmin):
     # Adding, changing and deleting are logged by AuditedModelAdmin (once each); revocation
     # and re-issue by their services.
+    form = CertificateForm
     list_display = ["title", "participation", "issued_on", "validity", "filename"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = [

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from kundenportal.audit.services import audit_log
 from kundenportal.core.formatting import date_text
+from kundenportal.core.uploads import upload_check
 from kundenportal.events.models import Event
 from kundenportal.events.presentation import event_mail_context, event_place
 from kundenportal.notifications.services import MailSpec, mail_enqueue_many
@@ -28,7 +29,6 @@ from kundenportal.registrations.models import Participation
 from . import rules
 from .models import Certificate, CourseDocument, OnlineLink, StoredFile
 from .pdf import CertificateContent, certificate_pdf
-from .uploads import upload_check
 
 
 def clean_filename(name: str, *, default: str = "Dokument.pdf") -> str:

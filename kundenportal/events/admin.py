@@ -1,9 +1,12 @@
+"""The plain Event admin: fields, list, search.
+
+Not registered here: ``backoffice/admin.py`` assembles the one Event admin from this base and
+the workflows of the apps above (confirmation, attendance, documents, certificates).
+"""
+
 from django.contrib import admin
 
-from .models import Event
 
-
-@admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     list_display = [
         "number",

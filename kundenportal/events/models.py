@@ -39,6 +39,12 @@ class Event(models.Model):
         verbose_name = _("Veranstaltung")
         verbose_name_plural = _("Veranstaltungen")
         ordering = ["first_day", "number"]
+        # Back-office workflows that are no plain change of the row (see backoffice/roles.py).
+        permissions = [
+            ("confirm_event", "Durchführung bestätigen"),
+            ("cancel_event", "Veranstaltung absagen"),
+            ("record_attendance", "Teilnahme erfassen"),
+        ]
         indexes = [models.Index(fields=["status", "first_day"])]
         constraints = [
             models.CheckConstraint(

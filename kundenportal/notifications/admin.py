@@ -2,12 +2,16 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kundenportal.audit.admin import AuditedModelAdmin
+
 from .models import OutboxMail, PeriodicJob
 from .services import outbox_requeue
 
 
 @admin.register(OutboxMail)
-class OutboxMailAdmin(admin.ModelAdmin):
+class OutboxMailAdmin(AuditedModelAdmin, admin.ModelAdmin):
+    # A row holds names and addresses: its deletion (page or "delete selected") and the
+    # actions are logged like those on any other personal data.
     list_display = [
         "created_at",
         "template",
@@ -31,6 +35,21 @@ class OutboxMailAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         # Rows change only through the worker and the "Erneut senden" action.
         return False
+
+    def audit_target(self, obj: OutboxMail) -> dict:
+        # Not the addresses: the entry outlives the mail, and an erasure would not find it.
+        ids = obj.context.get("person_ids") or [obj.context.get("person_id")]
+        return {
+            "object_type": obj._meta.label_lower,
+            "object_id": str(obj.pk),
+            "object_label": f"E-Mail {obj.template} Nr. {obj.pk}",
+            "data": {
+                "template": obj.template,
+                "status": obj.status,
+                "recipients": len(obj.to),
+                "person_ids": [i for i in ids if i],
+            },
+        }
 
     @admin.display(description=_("Empfänger"))
     def recipients(self, obj: OutboxMail) -> str:

@@ -1,8 +1,8 @@
 """Back office for accounts and personal data: deletion requests, and on the Person admin the
 actions "Konten zusammenführen", "Konto löschen" and "Zugangsdaten erneut senden".
 
-The Person admin is registered again here (a subclass of the accounts app's), so the accounts
-app need not know about participations, certificates or mail.
+The Person admin's part is a mixin, so the accounts app need not know about participations,
+certificates or mail; ``backoffice/admin.py`` assembles it into the one registered Person admin.
 """
 
 from django import forms
@@ -17,9 +17,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from kundenportal.accounts.admin import PersonAdmin
 from kundenportal.accounts.models import Person
-from kundenportal.audit.admin import AuditedModelAdmin
+from kundenportal.audit.admin import AuditedModelAdmin, audit_list_view
 from kundenportal.registrations.selectors import person_contact_email
 
 from .accounts import (
@@ -88,21 +87,10 @@ class PasswordStateFilter(admin.SimpleListFilter):
         return queryset
 
 
-admin.site.unregister(Person)
-
-
-@admin.register(Person)
-class PrivacyPersonAdmin(PersonAdmin):
-    actions = [
-        *(PersonAdmin.actions or []),
-        "merge_accounts",
-        "delete_accounts",
-        "resend_credentials",
-    ]
-    change_form_template = "admin/privacy/person/change_form.html"
-    change_list_template = "admin/privacy/person/change_list.html"
-    list_display = [*PersonAdmin.list_display, "last_login"]
-    list_filter = [*PersonAdmin.list_filter, PasswordStateFilter]
+class PersonPrivacyMixin:
+    """Actions ``merge_accounts``, ``delete_accounts``, ``resend_credentials`` and their pages;
+    the templates ``admin/privacy/person/change_form.html`` and ``change_list.html`` add the
+    buttons, ``PasswordStateFilter`` the filter "Zugang"."""
 
     def has_delete_permission(self, request, obj=None):
         # An account is deleted only through "Konto löschen": the plain admin delete would
@@ -115,10 +103,10 @@ class PrivacyPersonAdmin(PersonAdmin):
         )
 
     def has_credentials_permission(self, request: HttpRequest) -> bool:
-        return self.has_change_permission(request)
+        return request.user.has_perm("accounts.send_credentials")
 
     def has_merge_permission(self, request: HttpRequest) -> bool:
-        return self.has_privacy_permission(request)
+        return request.user.has_perm("accounts.merge_person")
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -136,6 +124,14 @@ class PrivacyPersonAdmin(PersonAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def _person(self, request: HttpRequest, pk: int) -> Person:
+        """The account a page works on; one the user may not change (a staff account, for
+        anyone but a superuser) is refused before anything is shown."""
+        person = get_object_or_404(Person, pk=pk)
+        if not self.has_change_permission(request, person):
+            raise PermissionDenied
+        return person
 
     # --- merge ---------------------------------------------------------------------------
 
@@ -156,6 +152,13 @@ class PrivacyPersonAdmin(PersonAdmin):
             if form.is_valid():
                 rows = accounts_merge_preview(persons=form.accounts)
                 twice = events_booked_twice(rows=rows)
+                audit_list_view(
+                    request,
+                    object_type="accounts.person",
+                    count=len(rows),
+                    page="merge",
+                    ids=[row.pk for row in rows],
+                )
                 survivor = form.cleaned_data["survivor"]
                 if "merge" in request.POST:
                     if survivor not in form.cleaned_data["usernames"]:
@@ -255,7 +258,7 @@ class PrivacyPersonAdmin(PersonAdmin):
     def delete_view_on_request(self, request: HttpRequest, pk: int):
         if not self.has_privacy_permission(request):
             raise PermissionDenied
-        person = get_object_or_404(Person, pk=pk)
+        person = self._person(request, pk)
         if request.method == "POST" and request.POST.get("post") == "yes":
             if deletion_run(self, request, [person]):
                 return redirect("admin:accounts_person_changelist")
@@ -272,7 +275,7 @@ class PrivacyPersonAdmin(PersonAdmin):
     def credentials_view(self, request: HttpRequest, pk: int):
         if not self.has_credentials_permission(request):
             raise PermissionDenied
-        person = get_object_or_404(Person, pk=pk)
+        person = self._person(request, pk)
         if request.method == "POST":
             self._resend(request, person)
             return redirect("admin:accounts_person_change", pk)

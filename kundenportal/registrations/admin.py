@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from kundenportal.accounts.models import Person
 from kundenportal.audit.admin import AuditedModelAdmin
+from kundenportal.core.uploads import upload_check
 from kundenportal.events.models import Event
 from kundenportal.events.presentation import event_date_range, event_place
 from kundenportal.events.selectors import events_with_free_seats
@@ -173,7 +174,7 @@ class RegistrationAdmin(AuditedModelAdmin, admin.ModelAdmin):
     def participant_count(self, obj):
         return obj._participants
 
-    @admin.action(description=_("Prüfung abschließen"))
+    @admin.action(description=_("Prüfung abschließen"), permissions=["change"])
     def complete_review(self, request, queryset):
         done = 0
         for registration in queryset.filter(review=Registration.Review.PENDING):
@@ -202,10 +203,7 @@ class RegistrationAdmin(AuditedModelAdmin, admin.ModelAdmin):
 
     def import_view(self, request):
         """Upload of existing customers (same rules as ``manage.py import_customers``)."""
-        if not (
-            request.user.has_perm("accounts.add_person")
-            and request.user.has_perm("registrations.add_participation")
-        ):
+        if not request.user.has_perm("registrations.import_customers"):
             raise PermissionDenied
         report = None
         form = CustomerImportForm(request.POST or None, request.FILES or None)
@@ -240,6 +238,13 @@ class CustomerImportForm(forms.Form):
     dry_run = forms.BooleanField(
         label=_("Nur prüfen (Probelauf, nichts speichern)"), required=False, initial=True
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        problems = upload_check(upload, allowed=("csv", "txt"))
+        if problems:
+            raise forms.ValidationError(problems)
+        return upload
 
 
 class ReassignForm(forms.Form):
@@ -321,7 +326,7 @@ class ParticipationAdmin(AuditedModelAdmin, admin.ModelAdmin):
                 done += 1
         return done
 
-    @admin.action(description=_("Von Warteliste nachrücken"))
+    @admin.action(description=_("Von Warteliste nachrücken"), permissions=["change"])
     def promote_from_waiting_list(self, request, queryset):
         moved = self._each(
             request,
@@ -332,7 +337,7 @@ class ParticipationAdmin(AuditedModelAdmin, admin.ModelAdmin):
             request, _("%(count)d Teilnahme(n) von der Warteliste nachgerückt.") % {"count": moved}
         )
 
-    @admin.action(description=_("Stornieren (Platz wird frei)"))
+    @admin.action(description=_("Stornieren (Platz wird frei)"), permissions=["change"])
     def cancel(self, request, queryset):
         cancelled = self._each(
             request, queryset.exclude(status=Participation.Status.CANCELLED), participation_cancel
@@ -352,7 +357,7 @@ class ParticipationAdmin(AuditedModelAdmin, admin.ModelAdmin):
     def has_rebook_permission(self, request) -> bool:
         return request.user.has_perm("registrations.rebook_participation")
 
-    @admin.action(description="Auf anderen Termin umbuchen", permissions=["rebook"])
+    @admin.action(description=_("Auf anderen Termin umbuchen"), permissions=["rebook"])
     def rebook(self, request, queryset):
         """Move the selected participations of one event to another run of the course."""
         participations = list(

@@ -58,6 +58,7 @@ class Registration(AddressFields):
         verbose_name = _("Anmeldung")
         verbose_name_plural = _("Anmeldungen")
         ordering = ["-created_at", "-id"]
+        permissions = [("import_customers", "Bestandskunden importieren")]
 
     def __str__(self) -> str:
         return _("Anmeldung %(pk)s zu %(event)s") % {"pk": self.pk, "event": self.event.number}

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 
+from kundenportal.audit.admin import audit_list_view
+
 from .models import RetentionSchedule
 from .selectors import (
     retention_next_run,
@@ -41,6 +43,8 @@ class RetentionScheduleAdmin(admin.ModelAdmin):
         next_run = retention_next_run()
         schedule = retention_schedule(first=next_run, days=30)
         samples = retention_samples(moment=next_run, limit=SAMPLE_LIMIT)
+        # The page names the first accounts, participations … that go.
+        audit_list_view(request, object_type=self.model._meta.label_lower)
         rows = [
             {
                 "label": row["policy"].label,

@@ -304,6 +304,8 @@ def test_certificates_need_the_certificate_permission(client, past_event):
     clerk.user_permissions.add(
         Permission.objects.get(codename="view_event"),
         Permission.objects.get(codename="change_event"),
+        # "Teilnahme erfassen" has its own permission now (staff roles).
+        Permission.objects.get(codename="record_attendance"),
     )
     client.force_login(clerk)
     Participation.objects.filter(event=past_event).update(status="attended")

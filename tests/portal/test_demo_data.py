@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from kundenportal.accounts.models import Person
 from kundenportal.documents.models import Certificate, CourseDocument, OnlineLink
@@ -34,3 +35,27 @@ def test_demo_data_fill_every_section_and_stay_idempotent(client, settings):
     document = CourseDocument.objects.filter(event__number="K-2609").first()
     response = client.get(f"/portal/unterlagen/{document.pk}/herunterladen/")
     assert b"".join(response.streaming_content).startswith(b"%PDF-1.4")
+
+
+def test_demo_data_have_one_staff_login_per_role(client):
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    printed = out.getvalue()
+    for role in ("Marketing", "Seminarverwaltung", "Auswertung"):
+        staff = Person.objects.get(groups__name=role)
+        assert staff.is_staff and not staff.is_superuser
+        lines = printed.splitlines()
+        index = next(i for i, line in enumerate(lines) if line.strip().startswith(role))
+        username, password = lines[index].split(":", 1)[1].strip().split(" / ")
+        assert username == staff.username
+        # The next line gives the role's backup codes for the second factor.
+        code = lines[index + 1].rsplit(":", 1)[1].split(",")[0].strip()
+        assert client.login(username=username, password=password)
+        assert client.get("/verwaltung/").status_code == 302  # the second factor first
+        client.post(reverse("admin:second_factor"), {"code": code, "next": "/verwaltung/"})
+        assert client.get("/verwaltung/").status_code == 200
+        client.logout()
+    # Marketing reaches accounts, not the events' workflows; Auswertung changes nothing.
+    client.force_login(Person.objects.get(username="marketing"))
+    assert client.get("/verwaltung/accounts/person/").status_code == 200
+    assert client.get("/verwaltung/documents/coursedocument/").status_code == 403

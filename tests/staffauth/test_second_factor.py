@@ -23,11 +23,6 @@ PASSWORD = "Kläranlage-Essen-2026"
 PERSONS = reverse("admin:accounts_person_changelist")
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def staff(db):
     return PersonFactory(
@@ -354,8 +349,7 @@ def test_the_admin_login_is_throttled_before_the_code_step(staff, settings):
     assert client.get(reverse("admin:second_factor"))["Location"].startswith(reverse("admin:login"))
 
 
-def test_demo_staff_logs_in_with_a_printed_backup_code(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_demo_staff_logs_in_with_a_printed_backup_code():
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     text = out.getvalue()

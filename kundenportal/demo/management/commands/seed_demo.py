@@ -9,12 +9,14 @@ import secrets
 from datetime import timedelta
 from decimal import Decimal
 
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from kundenportal.accounts.models import Person
 from kundenportal.accounts.services import person_create
+from kundenportal.backoffice.roles import AUSWERTUNG, MARKETING, SEMINARVERWALTUNG
 from kundenportal.companies.models import Company
 from kundenportal.core.text import match_key
 from kundenportal.events.models import Event
@@ -168,6 +170,12 @@ PARTICIPATIONS = [
 ]
 
 STAFF_USERNAME = "verwaltung"
+# One staff login per role (backoffice/roles.py): username, group, first and last name.
+ROLE_STAFF = [
+    ("marketing", MARKETING, "Mara", "Keting"),
+    ("seminarverwaltung", SEMINARVERWALTUNG, "Semira", "Nar"),
+    ("auswertung", AUSWERTUNG, "Aurel", "Wertung"),
+]
 DEMO_PARTICIPANT = 0
 
 
@@ -189,9 +197,22 @@ class Command(BaseCommand):
         self._registration_demo(events, companies)
 
         staff_password = self._staff()
-        otp_key, backup_codes = second_factor_demo_setup(
-            person=Person.objects.get(username=STAFF_USERNAME)
-        )
+        staff_logins = [(STAFF_USERNAME, "Verwaltung", staff_password)] + [
+            (username, group, self._role_staff(username, group, first, last))
+            for username, group, first, last in ROLE_STAFF
+        ]
+        lines = []
+        for username, label, password in staff_logins:
+            otp_key, backup_codes = second_factor_demo_setup(
+                person=Person.objects.get(username=username)
+            )
+            lines.append(
+                f"  {label} (staff):".ljust(31)
+                + f"{username} / {password}\n"
+                + "    zweiter Faktor: einer dieser Sicherungscodes (je einmal gültig): "
+                + f"{', '.join(backup_codes[:3])}\n"
+                + f"    oder den Schlüssel {otp_key} in eine Authenticator-App eintragen\n"
+            )
         participant = persons[DEMO_PARTICIPANT]
         participant_password = _password()
         participant.set_password(participant_password)
@@ -199,11 +220,9 @@ class Command(BaseCommand):
         participant.save()
         self.stdout.write(
             self.style.SUCCESS("Demo data ready.\n")
-            + f"  Verwaltung (staff):  {STAFF_USERNAME} / {staff_password}\n"
-            + "    zweiter Faktor: einer dieser Sicherungscodes (je einmal gültig): "
-            + f"{', '.join(backup_codes[:3])}\n"
-            + f"    oder den Schlüssel {otp_key} in eine Authenticator-App eintragen\n"
-            + f"  Teilnehmer (portal): {participant.username} / {participant_password}\n"
+            + "".join(lines)
+            + "  Teilnehmer (portal):".ljust(31)
+            + f"{participant.username} / {participant_password}\n"
         )
 
     def _company(self, name, street, postal_code, city, phone):
@@ -365,6 +384,24 @@ class Command(BaseCommand):
         else:
             staff.set_password(password)
             staff.save(update_fields=["password"])
+        return password
+
+    def _role_staff(self, username: str, group: str, first_name: str, last_name: str) -> str:
+        """A staff login with only the rights of its role (no superuser)."""
+        password = _password()
+        staff, _ = Person.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": f"{username}@bew.example",
+                "is_staff": True,
+            },
+        )
+        staff.set_password(password)
+        staff.own_password_set_at = staff.own_password_set_at or timezone.now()
+        staff.save()
+        staff.groups.set([Group.objects.get(name=group)])
         return password
 
 

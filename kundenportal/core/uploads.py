@@ -34,12 +34,28 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
 }
 
 
+# Plain-text types with no signature (the customer import's CSV): refused if they start like
+# markup (an HTML or SVG page renamed) or hold NUL bytes (a binary renamed).
+TEXT_TYPES = ("csv", "txt")
+_MARKUP_START = (b"<",)
+
+
+def _content_fits(extension: str, head: bytes) -> bool:
+    if extension in TEXT_TYPES:
+        text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+        return b"\x00" not in head and not text.startswith(_MARKUP_START)
+    return head.startswith(SIGNATURES[extension])
+
+
 def allowed_extensions() -> tuple[str, ...]:
     return tuple(ext for ext in settings.DOCUMENT_UPLOAD_EXTENSIONS if ext in SIGNATURES)
 
 
 def upload_check(upload: File, *, allowed: tuple[str, ...] | None = None) -> list[ValidationError]:
-    """Problems of one uploaded file (empty if it may be stored), in German."""
+    """Problems of one uploaded file (empty if it may be stored), in German.
+
+    The one check for every path that takes a file from staff: bulk upload, the document and
+    certificate admin forms, a certificate upload, the customer import."""
     allowed = allowed or allowed_extensions()
     name = PurePosixPath(getattr(upload, "name", "") or "").name
     extension = PurePosixPath(name).suffix.lower().lstrip(".")
@@ -67,9 +83,9 @@ def upload_check(upload: File, *, allowed: tuple[str, ...] | None = None) -> lis
             )
         ]
     upload.seek(0)
-    head = upload.read(16)
+    head = upload.read(512)
     upload.seek(0)
-    if not head.startswith(SIGNATURES[extension]):
+    if not _content_fits(extension, head):
         return [
             ValidationError(
                 _("„%(name)s“ ist keine gültige %(type)s-Datei.")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registrations", "0002_correspondence_email_blank_after_erasure"),
+        ("registrations", "0003_workflow_permissions"),
     ]
 
     operations = [

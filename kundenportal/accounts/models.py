@@ -131,3 +131,38 @@ class UsernameSeries(models.Model):
 
     def __str__(self) -> str:
         return f"{self.base_hash[:12]}… → {self.last_suffix}"
+
+
+class BoundAddress(models.Model):
+    """An e-mail address that may receive this account's secrets (initial password, reset link).
+
+    Besides the account's own e-mail (``Person.email``), only addresses listed here are
+    trusted: the correspondence address of the booking that created the account, addresses
+    that received its credentials before, and addresses staff confirmed. A booking that reuses
+    the account from any other address never adds one (see ``accounts/addresses.py``).
+    """
+
+    class Source(models.TextChoices):
+        REGISTERED = "registered", "Hat das Konto mit einer Anmeldung angelegt"
+        CREDENTIALS = "credentials", "Hat Zugangsdaten erhalten"
+        STAFF = "staff", "Von der Verwaltung bestätigt"
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name="Teilnehmer/in",
+        on_delete=models.CASCADE,
+        related_name="bound_addresses",
+    )
+    # Stored in lower case; no unique constraint, so merging two accounts can move rows as
+    # they are (a duplicate means the same).
+    email = models.EmailField("E-Mail-Adresse", db_index=True)
+    source = models.CharField("Herkunft", max_length=20, choices=Source.choices)
+    created_at = models.DateTimeField("Gebunden am", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "gebundene E-Mail-Adresse"
+        verbose_name_plural = "gebundene E-Mail-Adressen"
+        ordering = ["person", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.email

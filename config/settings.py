@@ -408,3 +408,9 @@ RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=1000)
 RETENTION_LOCK_SECONDS = env.int("RETENTION_LOCK_SECONDS", default=600)
 # Login logs of django-axes (if ever switched on) are kept this many days.
 LOGIN_LOG_KEEP_DAYS = env.int("LOGIN_LOG_KEEP_DAYS", default=30)
+
+# --- Account security: password policy, registration limits, login events ------------------
+# German common passwords and the provider's and portal's own words are refused as well.
+AUTH_PASSWORD_VALIDATORS += [
+    {"NAME": "kundenportal.accounts.passwords.GermanCommonPasswordValidator"},
+]

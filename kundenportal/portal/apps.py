@@ -9,3 +9,6 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import mails, signals  # noqa: F401  (registers receivers and mail providers)
+        from .logfilters import reset_token_filter_install
+
+        reset_token_filter_install()

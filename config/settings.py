@@ -414,3 +414,6 @@ LOGIN_LOG_KEEP_DAYS = env.int("LOGIN_LOG_KEEP_DAYS", default=30)
 AUTH_PASSWORD_VALIDATORS += [
     {"NAME": "kundenportal.accounts.passwords.GermanCommonPasswordValidator"},
 ]
+# Key of the HMACs of username and client address in login events (audit log and the
+# "kundenportal.auth" log lines); defaults to SECRET_KEY.
+AUTH_EVENT_HASH_KEY = env.str("AUTH_EVENT_HASH_KEY", default=SECRET_KEY)

@@ -417,3 +417,7 @@ AUTH_PASSWORD_VALIDATORS += [
 # Key of the HMACs of username and client address in login events (audit log and the
 # "kundenportal.auth" log lines); defaults to SECRET_KEY.
 AUTH_EVENT_HASH_KEY = env.str("AUTH_EVENT_HASH_KEY", default=SECRET_KEY)
+# Registrations per hour from one client address and to one correspondence address (the
+# counters live in the shared cache; 0 switches a limit off).
+REGISTRATION_LIMIT_PER_IP_HOUR = env.int("REGISTRATION_LIMIT_PER_IP_HOUR", default=8)
+REGISTRATION_LIMIT_PER_EMAIL_HOUR = env.int("REGISTRATION_LIMIT_PER_EMAIL_HOUR", default=5)

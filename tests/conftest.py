@@ -73,3 +73,13 @@ def smtp_server(settings):
         setattr(settings, key, value)
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: counters such as the hourly registration limits
+    must not carry over from earlier tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

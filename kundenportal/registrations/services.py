@@ -290,6 +290,42 @@ def _receipt_context(registration: Registration, participations: list[Participat
     }
 
 
+def _duplicates_refuse(
+    *,
+    event: Event,
+    participants: list[ParticipantData],
+    company: Company | None,
+    address: AddressData,
+) -> None:
+    """The same person (normalised name at the same company, or privately at the same postal
+    code) already booked for this event, whatever account a booking put them on: refused.
+
+    Catches a form sent again and again with another street, which the stricter account match
+    would otherwise turn into new accounts and taken seats.
+    """
+    keys = {match_key(f"{p.first_name} {p.last_name}") for p in participants}
+    active = Participation.objects.filter(event=event, person__name_key__in=keys).exclude(
+        status=Participation.Status.CANCELLED
+    )
+    if company is not None:
+        active = active.filter(person__company=company)
+    else:
+        active = active.filter(
+            person__company__isnull=True,
+            registration__postal_code=address.fields()["postal_code"],
+        )
+    names = sorted({p.person.get_full_name() for p in active.select_related("person")})
+    if names:
+        raise AlreadyRegistered(
+            _(
+                "Bereits für diese Veranstaltung angemeldet: %(names)s. Bitte entfernen Sie "
+                "diese Person aus der Anmeldung. Handelt es sich um eine andere Person mit "
+                "gleichem Namen, rufen Sie uns bitte an."
+            )
+            % {"names": ", ".join(names)}
+        )
+
+
 @transaction.atomic
 def registration_submit(
     *,
@@ -349,6 +385,7 @@ def registration_submit(
     registration.full_clean(exclude=["event", "reviewed_by"])
     registration.save()
 
+    _duplicates_refuse(event=event, participants=participants, company=company, address=address)
     resolved = [
         person_resolve(
             participant=p,

@@ -188,3 +188,37 @@ def test_same_name_and_company_elsewhere_is_a_new_account(soeren):
     )
     assert book(HR, address=same_postal).registration.participations.get().person == soeren
     assert Person.objects.count() == 2
+
+
+def test_migration_binds_the_addresses_existing_accounts_already_trust():
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from tests.factories import ParticipationFactory, PersonFactory, RegistrationFactory
+
+    migration = importlib.import_module(
+        "kundenportal.registrations.migrations.0003_bind_known_addresses"
+    )
+    person = PersonFactory(email="")
+    first = RegistrationFactory(correspondence_email="Erster@Booker.example")
+    ParticipationFactory(person=person, registration=first, bind_booker=False)
+    credentials = RegistrationFactory(correspondence_email="zweiter@booker.example")
+    ParticipationFactory(
+        person=person,
+        registration=credentials,
+        email="eigen@privat.example",
+        confirmation_sent_at=timezone.now(),
+        bind_booker=False,
+    )
+    later = RegistrationFactory(correspondence_email=ATTACKER)
+    ParticipationFactory(person=person, registration=later, bind_booker=False)
+    assert addresses_bound(person=person) == []
+
+    migration.bind(apps, None)
+    assert sorted(addresses_bound(person=person)) == [
+        "eigen@privat.example",
+        "erster@booker.example",
+        "zweiter@booker.example",
+    ]

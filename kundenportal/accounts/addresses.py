@@ -2,8 +2,9 @@
 
 The rule (README, "Account binding"): an initial password or a reset link goes only to an
 address bound to the account — its own e-mail (``Person.email``) or a ``BoundAddress``
-(the correspondence address of the booking that created the account, an address that received
-its credentials before, or one staff confirmed). A booking that reuses an existing account
+(the correspondence address of the booking that created the account, or an address that
+received its credentials before). Staff bind an address by entering it as the account's
+e-mail after checking it. A booking that reuses an existing account
 from any other address adds nothing here: its mails carry the username and the "Passwort
 vergessen" hint only.
 """

@@ -137,15 +137,15 @@ class BoundAddress(models.Model):
     """An e-mail address that may receive this account's secrets (initial password, reset link).
 
     Besides the account's own e-mail (``Person.email``), only addresses listed here are
-    trusted: the correspondence address of the booking that created the account, addresses
-    that received its credentials before, and addresses staff confirmed. A booking that reuses
-    the account from any other address never adds one (see ``accounts/addresses.py``).
+    trusted: the correspondence address of the booking that created the account, and
+    addresses that received its credentials before (bound by a migration for existing data).
+    A booking that reuses the account from any other address never adds one
+    (``accounts/addresses.py``).
     """
 
     class Source(models.TextChoices):
         REGISTERED = "registered", "Hat das Konto mit einer Anmeldung angelegt"
         CREDENTIALS = "credentials", "Hat Zugangsdaten erhalten"
-        STAFF = "staff", "Von der Verwaltung bestätigt"
 
     person = models.ForeignKey(
         Person,

@@ -6,25 +6,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_initial'),
+        ("accounts", "0002_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BoundAddress',
+            name="BoundAddress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(db_index=True, max_length=254, verbose_name='E-Mail-Adresse')),
-                ('source', models.CharField(choices=[('registered', 'Hat das Konto mit einer Anmeldung angelegt'), ('credentials', 'Hat Zugangsdaten erhalten'), ('staff', 'Von der Verwaltung bestätigt')], max_length=20, verbose_name='Herkunft')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='Gebunden am')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bound_addresses', to=settings.AUTH_USER_MODEL, verbose_name='Teilnehmer/in')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(db_index=True, max_length=254, verbose_name="E-Mail-Adresse"),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("registered", "Hat das Konto mit einer Anmeldung angelegt"),
+                            ("credentials", "Hat Zugangsdaten erhalten"),
+                        ],
+                        max_length=20,
+                        verbose_name="Herkunft",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="Gebunden am")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bound_addresses",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="Teilnehmer/in",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'gebundene E-Mail-Adresse',
-                'verbose_name_plural': 'gebundene E-Mail-Adressen',
-                'ordering': ['person', '-created_at', '-id'],
+                "verbose_name": "gebundene E-Mail-Adresse",
+                "verbose_name_plural": "gebundene E-Mail-Adressen",
+                "ordering": ["person", "-created_at", "-id"],
             },
         ),
     ]

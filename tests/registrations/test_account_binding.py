@@ -222,3 +222,22 @@ def test_migration_binds_the_addresses_existing_accounts_already_trust():
         "erster@booker.example",
         "zweiter@booker.example",
     ]
+
+
+def test_the_attack_through_the_pages_sends_the_attacker_nothing_secret(client, soeren):
+    """As probed: the booking form with the attacker's address, then "Passwort vergessen"."""
+    from tests.registrations.test_anti_automation import _fill, _finish
+
+    event = EventFactory()
+    _fill(client, event, first_name="Sören", last_name="Weiß", email=ATTACKER, address=ADDRESS)
+    assert _finish(client, event).status_code == 302
+    assert Participation.objects.get(event=event).person == soeren
+    client.post(reverse("portal:password_reset"), {"identifier": "soeren.weiss"})
+    client.post(reverse("portal:password_reset"), {"identifier": ATTACKER})
+    event_confirm(event=event, actor=None)
+    secret_mails = OutboxMail.objects.exclude(template="registration_receipt")
+    to_attacker = [m for m in secret_mails if ATTACKER in m.to]
+    assert [m.template for m in to_attacker] == ["confirmation"]
+    body = mail_render(to_attacker[0]).body
+    assert not LINK.search(body) and credentials_in(body)[1] is None
+    assert OutboxMail.objects.get(template="password_reset").to == [HR]

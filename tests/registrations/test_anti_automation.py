@@ -27,19 +27,22 @@ ADDRESS = {
 }
 
 
-def _fill(client, event, *, last_name, email, ip="198.51.100.20"):
+def _fill(client, event, *, last_name, email, ip="198.51.100.20", first_name="Max", address=None):
+    """Steps 1 and 2 of the booking form, as a browser sends them."""
     client.defaults["REMOTE_ADDR"] = ip
     client.post(
         reverse("registrations:participants", args=[event.number]),
         {
             "p-TOTAL_FORMS": "1",
             "p-INITIAL_FORMS": "0",
-            "p-0-first_name": "Max",
+            "p-0-first_name": first_name,
             "p-0-last_name": last_name,
             "correspondence_email": email,
         },
     )
-    client.post(reverse("registrations:address", args=[event.number]), ADDRESS)
+    if address is not None:
+        address = {**ADDRESS, **{k: v for k, v in vars(address).items() if k in ADDRESS}}
+    client.post(reverse("registrations:address", args=[event.number]), address or ADDRESS)
 
 
 def _finish(client, event, **extra):

@@ -151,6 +151,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # German common passwords and the provider's and portal's own words.
+    {"NAME": "kundenportal.accounts.passwords.GermanCommonPasswordValidator"},
 ]
 LOGIN_URL = "/portal/anmelden/"
 LOGIN_REDIRECT_URL = "/portal/"
@@ -417,3 +419,12 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 # The devices' admin pages never show a key or a backup code.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# --- Account security: password policy, registration limits, login events ------------------
+# Key of the HMACs of username and client address in login events (audit log and the
+# "kundenportal.auth" log lines); defaults to SECRET_KEY.
+AUTH_EVENT_HASH_KEY = env.str("AUTH_EVENT_HASH_KEY", default=SECRET_KEY)
+# Registrations per hour from one client address and to one correspondence address (the
+# counters live in the shared cache; 0 switches a limit off).
+REGISTRATION_LIMIT_PER_IP_HOUR = env.int("REGISTRATION_LIMIT_PER_IP_HOUR", default=8)
+REGISTRATION_LIMIT_PER_EMAIL_HOUR = env.int("REGISTRATION_LIMIT_PER_EMAIL_HOUR", default=5)

@@ -103,3 +103,13 @@ def _force_login_includes_second_factor(monkeypatch):
             session_verify(self, user)
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: counters such as the hourly registration limits
+    must not carry over from earlier tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

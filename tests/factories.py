@@ -6,7 +6,8 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from kundenportal.accounts.models import Person
+from kundenportal.accounts.addresses import address_bind
+from kundenportal.accounts.models import BoundAddress, Person
 from kundenportal.companies.models import Company
 from kundenportal.core.text import match_key
 from kundenportal.events.models import Event
@@ -74,11 +75,26 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
 class ParticipationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Participation
+        skip_postgeneration_save = True
 
     registration = factory.SubFactory(RegistrationFactory)
     event = factory.LazyAttribute(lambda o: o.registration.event)
     person = factory.SubFactory(PersonFactory)
     status = Participation.Status.REGISTERED
+
+    @factory.post_generation
+    def bind_booker(self, create, extracted, **kwargs):
+        """As ``registration_submit`` does: the booking that created an account (here: the
+        person's first participation) binds its correspondence address to it. Pass
+        ``bind_booker=False`` for a booking from an address the account does not know."""
+        if not create or extracted is False:
+            return
+        if not Participation.objects.filter(person=self.person).exclude(pk=self.pk).exists():
+            address_bind(
+                person=self.person,
+                email=self.registration.correspondence_email,
+                source=BoundAddress.Source.REGISTERED,
+            )
 
 
 # --- Portal: documents and certificates --------------------------------------------

@@ -20,6 +20,7 @@ from kundenportal.audit.services import audit_log
 from kundenportal.core.formatting import datetime_text
 from kundenportal.notifications.services import mail_enqueue
 
+from .addresses import addresses_all_bound, addresses_bound
 from .models import Person
 
 # No look-alikes (0/O, 1/l/I): the password is read from a mail and typed by hand.
@@ -82,11 +83,12 @@ def person_set_own_password(*, person: Person, raw_password: str, actor=None) ->
         ]
     )
     audit_log(actor=actor or person, action="person.password_set", obj=person)
-    if person.email:
-        # A notice to the person: if they did not change it, they should react.
+    known = addresses_bound(person=person)
+    if known:
+        # A notice to every address bound to the account: whoever did not change it reacts.
         mail_enqueue(
             template="password_changed",
-            to=[person.email],
+            to=known,
             context={
                 "salutation": person.get_salutation_display() if person.salutation else "",
                 "title": person.title,
@@ -98,7 +100,7 @@ def person_set_own_password(*, person: Person, raw_password: str, actor=None) ->
         )
 
 
-def credentials_for_mail(*, person: Person, seed: bytes) -> dict:
+def credentials_for_mail(*, person: Person, seed: bytes, recipients: list[str]) -> dict:
     """The access data a mail carries, made at the moment the mail is rendered for sending.
 
     SPEC: "a fresh initial password while the person has never set an own password (the old
@@ -109,6 +111,10 @@ def credentials_for_mail(*, person: Person, seed: bytes) -> dict:
     again after a crash or an SMTP error, carries the same password. Nothing is written here;
     ``credentials_mail_sent`` stores the hash once the mail has been accepted for delivery.
     The plain password exists only in the returned dict and the rendered mail.
+
+    A fresh initial password only if every one of ``recipients`` is bound to the account
+    (``addresses.py``); otherwise the username and the "Passwort vergessen" hint, with
+    ``initial_password_withheld`` set, and the current initial password keeps working.
     """
     site_url = settings.SITE_URL
     data: dict = {
@@ -118,6 +124,9 @@ def credentials_for_mail(*, person: Person, seed: bytes) -> dict:
         "has_own_password": person.has_own_password,
     }
     if person.has_own_password:
+        return data
+    if not addresses_all_bound(person=person, addresses=recipients):
+        data["initial_password_withheld"] = True
         return data
     data.update(
         initial_password=initial_password_generate(seed=seed),

@@ -138,3 +138,38 @@ class UsernameSeries(models.Model):
 
     def __str__(self) -> str:
         return f"{self.base_hash[:12]}… → {self.last_suffix}"
+
+
+class BoundAddress(models.Model):
+    """An e-mail address that may receive this account's secrets (initial password, reset link).
+
+    Besides the account's own e-mail (``Person.email``), only addresses listed here are
+    trusted: the correspondence address of the booking that created the account, and
+    addresses that received its credentials before (bound by a migration for existing data).
+    A booking that reuses the account from any other address never adds one
+    (``accounts/addresses.py``).
+    """
+
+    class Source(models.TextChoices):
+        REGISTERED = "registered", _("Hat das Konto mit einer Anmeldung angelegt")
+        CREDENTIALS = "credentials", _("Hat Zugangsdaten erhalten")
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("Teilnehmer/in"),
+        on_delete=models.CASCADE,
+        related_name="bound_addresses",
+    )
+    # Stored in lower case; no unique constraint, so merging two accounts can move rows as
+    # they are (a duplicate means the same).
+    email = models.EmailField(_("E-Mail-Adresse"), db_index=True)
+    source = models.CharField(_("Herkunft"), max_length=20, choices=Source.choices)
+    created_at = models.DateTimeField(_("Gebunden am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("gebundene E-Mail-Adresse")
+        verbose_name_plural = _("gebundene E-Mail-Adressen")
+        ordering = ["person", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.email

@@ -47,7 +47,7 @@ def confirmation_mail_context(mail: OutboxMail) -> dict[str, Any]:
             "full_name": person.get_full_name(),
         },
         "credentials": credentials_for_mail(
-            person=person, seed=mail.secret_seed("initial_password")
+            person=person, seed=mail.secret_seed("initial_password"), recipients=mail.to
         ),
     }
 

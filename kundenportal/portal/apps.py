@@ -9,4 +9,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Kundenportal")
 
     def ready(self):
-        from . import mails, signals  # noqa: F401  (registers receivers and mail providers)
+        from . import auth_events, mails, signals  # noqa: F401  (registers receivers and mail providers)
+        from .logfilters import reset_token_filter_install
+
+        reset_token_filter_install()

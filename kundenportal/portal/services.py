@@ -12,41 +12,35 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from kundenportal.accounts.models import Person
+from kundenportal.accounts.addresses import address_for_secrets
+from kundenportal.accounts.models import BoundAddress, Person
 from kundenportal.audit.services import audit_log
 from kundenportal.notifications.services import mail_enqueue
-from kundenportal.registrations.models import Participation
-from kundenportal.registrations.selectors import person_contact_email
-
-
-def _latest_correspondence_email():
-    return Subquery(
-        Participation.objects.filter(person=OuterRef("pk"))
-        .order_by("-registration__created_at", "-id")
-        .values("registration__correspondence_email")[:1]
-    )
 
 
 def persons_by_contact_email(email: str) -> list[Person]:
-    """Active accounts whose mail goes to ``email``: their own address, or, for accounts
-    without one, the correspondence address of their latest registration (a booker's)."""
-    email = email.strip()
-    if not email:
+    """Active accounts whose reset link goes to ``email`` (``address_for_secrets``): their own
+    address, or, for accounts without one, the address bound to them last (a booker's that
+    created them). A booking from any other address never makes it reach an account."""
+    wanted = email.strip().lower()
+    if not wanted:
         return []
-    booked_for = Participation.objects.filter(
-        registration__correspondence_email__iexact=email, person__email=""
-    ).values("person_id")
+    bound_here = BoundAddress.objects.filter(email=wanted, person__email="").values("person_id")
+    latest_bound = Subquery(
+        BoundAddress.objects.filter(person=OuterRef("pk"))
+        .order_by("-created_at", "-id")
+        .values("email")[:1]
+    )
     candidates = (
         Person.objects.filter(is_active=True)
-        .filter(Q(email__iexact=email) | Q(pk__in=booked_for))
-        .annotate(latest_correspondence=_latest_correspondence_email())
+        .filter(Q(email__iexact=wanted) | Q(pk__in=bound_here))
+        .annotate(latest_bound=latest_bound)
         .order_by("username")
     )
-    wanted = email.lower()
     return [
         person
         for person in candidates
-        if (person.email or person.latest_correspondence or "").lower() == wanted
+        if (person.email or person.latest_bound or "").strip().lower() == wanted
     ]
 
 
@@ -54,7 +48,8 @@ def persons_by_contact_email(email: str) -> list[Person]:
 def password_reset_request(*, identifier: str) -> int:
     """Queue reset mails for a username or an e-mail address; returns the number of mails.
 
-    One mail per address lists every account that the address reaches, each with its own link.
+    One mail per address lists every account that the address reaches, each with its own link;
+    links go only to addresses bound to the account (``accounts/addresses.py``).
     The caller shows the same answer whatever the result.
     """
     identifier = (identifier or "").strip().replace("\x00", "")
@@ -65,7 +60,7 @@ def password_reset_request(*, identifier: str) -> int:
         groups = {identifier.lower(): persons} if persons else {}
     else:
         person = Person.objects.filter(username=identifier.lower(), is_active=True).first()
-        address = person_contact_email(person) if person else ""
+        address = address_for_secrets(person=person) if person else ""
         groups = {address.lower(): persons_by_contact_email(address)} if address else {}
         # A name lookup sends only that account's link, even to a shared address.
         groups = {key: [p for p in group if p.pk == person.pk] for key, group in groups.items()}

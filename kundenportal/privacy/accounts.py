@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from kundenportal.accounts.addresses import address_for_secrets
 from kundenportal.accounts.models import Person
 from kundenportal.audit.models import AuditEntry
 from kundenportal.audit.services import (
@@ -101,12 +102,13 @@ def credentials_resend(*, person: Person, actor: Any) -> OutboxMail:
         raise ValidationError(
             _("Das Konto %(username)s ist deaktiviert.") % {"username": person.username}
         )
-    address = person_contact_email(person)
+    # Credentials go only to an address bound to the account, never a mere booker's.
+    address = address_for_secrets(person=person)
     if not address:
         raise ValidationError(
             _(
                 "Für %(username)s ist keine E-Mail-Adresse bekannt (weder eine eigene noch "
-                "eine Korrespondenzadresse). Bitte tragen Sie zuerst eine E-Mail-Adresse ein."
+                "eine an das Konto gebundene Korrespondenzadresse). Bitte tragen Sie zuerst eine E-Mail-Adresse ein."
             )
             % {"username": person.username}
         )

@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from kundenportal.accounts.addresses import address_for_secrets
 from kundenportal.accounts.models import Person
 from kundenportal.audit.admin import AuditedModelAdmin, audit_list_view
-from kundenportal.registrations.selectors import person_contact_email
 
 from .accounts import (
     account_delete,
@@ -284,7 +284,7 @@ class PersonPrivacyMixin:
             "title": _("Zugangsdaten erneut senden"),
             "opts": self.opts,
             "person": person,
-            "mail_to": person_contact_email(person),
+            "mail_to": address_for_secrets(person=person),
         }
         return TemplateResponse(request, "admin/privacy/person/credentials.html", context)
 

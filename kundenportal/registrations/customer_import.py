@@ -483,8 +483,13 @@ def _import(rows: list[ImportRow], events: dict[str, Event], *, actor: Any) -> I
     pending: list[tuple[Registration, Participation]] = []
     for row, address, participant, person, created in resolved:
         if not created:
+            # The file comes from staff: its e-mail may fill an empty account address.
             person_reuse(
-                person=person, participant=participant, company=person.company, address=address
+                person=person,
+                participant=participant,
+                company=person.company,
+                address=address,
+                email_trusted=True,
             )
         result = RowResult(
             line=row.line,

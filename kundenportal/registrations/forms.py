@@ -177,7 +177,18 @@ class AddressForm(forms.Form):
         return data
 
 
+HONEYPOT_FIELD = "kp_rueckruf_nummer"
+
+
 class FinishForm(forms.Form):
+    # Hidden from people (CSS, aria-hidden, no tab stop); programs that fill every field
+    # fill it too.
+    kp_rueckruf_nummer = forms.CharField(
+        label=_("Dieses Feld bitte leer lassen"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
     remarks = forms.CharField(
         label=_("Bemerkungen"),
         required=False,
@@ -196,3 +207,11 @@ class FinishForm(forms.Form):
         label=_("Ich habe die Datenschutzerklärung gelesen und stimme ihr zu."),
         error_messages={"required": _("Bitte stimmen Sie der Datenschutzerklärung zu.")},
     )
+
+    def clean_kp_rueckruf_nummer(self):
+        if self.cleaned_data.get(HONEYPOT_FIELD):
+            raise ValidationError(
+                _("Bitte lassen Sie das Feld „Dieses Feld bitte leer lassen“ leer."),
+                code="honeypot",
+            )
+        return ""

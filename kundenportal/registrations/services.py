@@ -1,9 +1,10 @@
 """Registrations (Anmeldungen): submit, resolve every participant to an account, review.
 
 FAQ: "mit Ihrer Anmeldung zu einer unserer Veranstaltungen erhalten Sie bzw. die angemeldete
-Person automatisch ein Konto". Same normalised name at the same company → the account is
-reused; otherwise a new one is created ("Ansonsten wird aus Sicherheitsgründen ein neues Konto
-erstellt").
+Person automatisch ein Konto". Same normalised name at the same company and the same postal
+code or street → the account is reused; otherwise a new one is created ("Ansonsten wird aus
+Sicherheitsgründen ein neues Konto erstellt"). Reusing an account never makes the booking's
+addresses a channel for its secrets (``accounts/addresses.py``).
 """
 
 import uuid
@@ -16,7 +17,8 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kundenportal.accounts.models import Person
+from kundenportal.accounts.addresses import address_bind, addresses_all_bound
+from kundenportal.accounts.models import BoundAddress, Person
 from kundenportal.accounts.services import person_create
 from kundenportal.audit.services import audit_log
 from kundenportal.companies.models import AddressChange, Company
@@ -96,6 +98,8 @@ class ResolvedPerson:
     person: Person
     created: bool
     address_change: AddressChange | None = None
+    # The booking's correspondence address may receive this account's secrets.
+    bound: bool = False
 
 
 @dataclass
@@ -124,18 +128,26 @@ def person_candidates(*, name_key: str, company: Company | None) -> list[Person]
     return list(candidates.order_by("id"))
 
 
+def _same_place(candidate: Person, fields: dict[str, str]) -> bool:
+    """Same postal code, or the same street (normalised), as the stored account."""
+    same_postal = bool(fields["postal_code"]) and candidate.postal_code == fields["postal_code"]
+    street = match_key(fields["street"])
+    return same_postal or (bool(street) and match_key(candidate.street) == street)
+
+
 def person_match(
     *, candidates: list[Person], company: Company | None, fields: dict[str, str]
 ) -> Person | None:
     """The SPEC's rule, given the accounts with the same normalised name (oldest first).
 
-    Same company → that account. A private address (no company) matches only an account
-    without company at the same postal code and street: a name alone is not enough
-    ("Ansonsten wird aus Sicherheitsgründen ein neues Konto erstellt").
+    Same company and the same postal code or street → that account. A private address (no
+    company) matches only an account without company at the same postal code and street: a
+    name alone is not enough ("Ansonsten wird aus Sicherheitsgründen ein neues Konto
+    erstellt").
     """
     for candidate in candidates:
         if company is not None:
-            if candidate.company_id == company.pk:
+            if candidate.company_id == company.pk and _same_place(candidate, fields):
                 return candidate
         elif (
             candidate.company_id is None
@@ -152,9 +164,15 @@ def person_reuse(
     participant: ParticipantData,
     company: Company | None,
     address: AddressData,
+    email_trusted: bool,
     source_registration_id: int | None = None,
 ) -> AddressChange | None:
-    """An existing account is used again: differing address data go to staff review."""
+    """An existing account is used again: differing address data go to staff review.
+
+    The participant's e-mail fills an empty account address only when ``email_trusted``
+    (a staff import, or a booking from an address bound to the account): otherwise anyone
+    could bind their own address to a stranger's account by booking it.
+    """
     change = None
     fields = address.fields()
     if address_differs(stored=person, proposed=fields):
@@ -165,7 +183,7 @@ def person_reuse(
             address=fields,
             source_registration_id=source_registration_id,
         )
-    if participant.email and not person.email:
+    if email_trusted and participant.email and not person.email:
         person.email = participant.email
         person.save(update_fields=["email"])
         audit_log(
@@ -188,15 +206,17 @@ def person_resolve(
     participant: ParticipantData,
     company: Company | None,
     address: AddressData,
+    correspondence_email: str,
     source_registration_id: int | None = None,
     actor: Any | None = None,
 ) -> ResolvedPerson:
     """The participant's account by the SPEC's rules; call inside a transaction.
 
-    Same normalised first and last name at the same company → that account (with an
-    ``AddressChange`` for staff if the address differs); otherwise a new account, even if the
-    name exists at another company (the company-change case goes to staff review through the
-    remark).
+    Same normalised first and last name at the same company and the same postal code or
+    street → that account (with an ``AddressChange`` for staff if the address differs);
+    otherwise a new account, even if the name exists at another company (the company-change
+    case goes to staff review through the remark). A new account is bound to the booking's
+    correspondence address (it may receive the credentials); a reused one is not.
     """
     key = match_key(f"{participant.first_name} {participant.last_name}")
     if len(key) > Person._meta.get_field("name_key").max_length:
@@ -220,15 +240,24 @@ def person_resolve(
             address=fields,
             actor=actor,
         )
-        return ResolvedPerson(person=person, created=True)
+        address_bind(
+            person=person,
+            email=correspondence_email,
+            source=BoundAddress.Source.REGISTERED,
+            actor=actor,
+            registration_id=source_registration_id,
+        )
+        return ResolvedPerson(person=person, created=True, bound=True)
+    bound = addresses_all_bound(person=existing, addresses=[correspondence_email])
     change = person_reuse(
         person=existing,
         participant=participant,
         company=company,
         address=address,
+        email_trusted=bound,
         source_registration_id=source_registration_id,
     )
-    return ResolvedPerson(person=existing, created=False, address_change=change)
+    return ResolvedPerson(person=existing, created=False, address_change=change, bound=bound)
 
 
 def _receipt_context(registration: Registration, participations: list[Participation]) -> dict:
@@ -250,6 +279,42 @@ def _receipt_context(registration: Registration, participations: list[Participat
         "review_pending": registration.review == Registration.Review.PENDING,
         "remarks": registration.remarks,
     }
+
+
+def _duplicates_refuse(
+    *,
+    event: Event,
+    participants: list[ParticipantData],
+    company: Company | None,
+    address: AddressData,
+) -> None:
+    """The same person (normalised name at the same company, or privately at the same postal
+    code) already booked for this event, whatever account a booking put them on: refused.
+
+    Catches a form sent again and again with another street, which the stricter account match
+    would otherwise turn into new accounts and taken seats.
+    """
+    keys = {match_key(f"{p.first_name} {p.last_name}") for p in participants}
+    active = Participation.objects.filter(event=event, person__name_key__in=keys).exclude(
+        status=Participation.Status.CANCELLED
+    )
+    if company is not None:
+        active = active.filter(person__company=company)
+    else:
+        active = active.filter(
+            person__company__isnull=True,
+            registration__postal_code=address.fields()["postal_code"],
+        )
+    names = sorted({p.person.get_full_name() for p in active.select_related("person")})
+    if names:
+        raise AlreadyRegistered(
+            _(
+                "Bereits für diese Veranstaltung angemeldet: %(names)s. Bitte entfernen Sie "
+                "diese Person aus der Anmeldung. Handelt es sich um eine andere Person mit "
+                "gleichem Namen, rufen Sie uns bitte an."
+            )
+            % {"names": ", ".join(names)}
+        )
 
 
 @transaction.atomic
@@ -311,11 +376,13 @@ def registration_submit(
     registration.full_clean(exclude=["event", "reviewed_by"])
     registration.save()
 
+    _duplicates_refuse(event=event, participants=participants, company=company, address=address)
     resolved = [
         person_resolve(
             participant=p,
             company=company,
             address=address,
+            correspondence_email=registration.correspondence_email,
             source_registration_id=registration.pk,
             actor=actor,
         )
@@ -370,6 +437,8 @@ def registration_submit(
             "participants": len(participations),
             "accounts_created": sum(r.created for r in resolved),
             "accounts_reused": sum(not r.created for r in resolved),
+            # Reused from an address not bound to the account: its mails carry no password.
+            "accounts_reused_unbound": sum(not r.bound for r in resolved),
             "address_changes": sum(r.address_change is not None for r in resolved),
             "waitlisted": sum(p.status == Participation.Status.WAITLISTED for p in participations),
             "review": registration.review,
@@ -412,7 +481,7 @@ def _account_is_disposable(person: Person, *, except_participation: Participatio
         return False
     collector = Collector(using="default")
     collector.collect([person])
-    allowed = {Person, AddressChange, Participation, Person.groups.through}
+    allowed = {Person, AddressChange, BoundAddress, Participation, Person.groups.through}
     allowed.add(Person.user_permissions.through)
     for model, instances in collector.data.items():
         if model is Participation:

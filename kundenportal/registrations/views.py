@@ -14,10 +14,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from kundenportal.accounts.models import Person
+from kundenportal.core.net import client_ip
 from kundenportal.events.models import Event
 from kundenportal.events.selectors import event_public_get
 
 from .forms import AddressForm, ContactForm, FinishForm, ParticipantFormSet
+from .limits import registration_counted, registration_limit_error
 from .models import Participation
 from .selectors import registration_is_open, registration_submitted_get
 from .services import (
@@ -210,7 +212,11 @@ def finish(request, number: str):
             _save(request, event, state)
             return redirect(_url("address", event))
         _save(request, event, state)
-        if form.is_valid():
+        limited = {
+            "client_ip": client_ip(request),
+            "correspondence_email": state["correspondence_email"],
+        }
+        if form.is_valid() and (error := registration_limit_error(**limited)) is None:
             try:
                 result = registration_submit(
                     event=event,
@@ -228,6 +234,8 @@ def finish(request, number: str):
                 # The steps validate everything; this is the last line, never a server error.
                 error = " ".join(exc.messages)
             else:
+                if result.created:
+                    registration_counted(**limited)
                 request.session[_done_key(event)] = result.registration.pk
                 request.session.pop(_key(event), None)
                 return redirect(_url("thanks", event))

@@ -40,9 +40,16 @@ def _confirmed_participation(person=None, **kwargs) -> Participation:
 @pytest.mark.argon2
 def test_credentials_for_mail_are_deterministic_per_seed_and_count_once_sent():
     person = PersonFactory()
-    first = credentials_for_mail(person=person, seed=b"outbox:1:abc:initial_password")
-    again = credentials_for_mail(person=person, seed=b"outbox:1:abc:initial_password")
-    other = credentials_for_mail(person=person, seed=b"outbox:2:def:initial_password")
+    to = [person.email]
+    first = credentials_for_mail(
+        person=person, seed=b"outbox:1:abc:initial_password", recipients=to
+    )
+    again = credentials_for_mail(
+        person=person, seed=b"outbox:1:abc:initial_password", recipients=to
+    )
+    other = credentials_for_mail(
+        person=person, seed=b"outbox:2:def:initial_password", recipients=to
+    )
     assert first["initial_password"] == again["initial_password"] != other["initial_password"]
     person.refresh_from_db()
     assert person.initial_password == ""  # rendering alone changes nothing
@@ -163,7 +170,7 @@ def _all_text_in_database() -> str:
 
 def test_plain_password_is_nowhere_in_database_outbox_or_logs(smtp_server, caplog):
     caplog.set_level(logging.DEBUG)
-    _confirmed_participation(email="own@example.org")
+    _confirmed_participation(PersonFactory(email="own@example.org"), email="own@example.org")
     with caplog.at_level(logging.DEBUG):
         assert outbox_process().sent == 1
     _username, password = credentials_in(smtp_server.received[0].text)

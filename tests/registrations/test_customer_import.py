@@ -57,7 +57,11 @@ def test_import_creates_accounts_and_past_participations(bom):
 def test_import_matches_existing_accounts_by_the_registration_rules():
     company = CompanyFactory(name="Stadtwerke Görlitz")
     existing = PersonFactory(
-        first_name="Jürgen", last_name="Größe", username="juergen.groesse", company=company
+        first_name="Jürgen",
+        last_name="Größe",
+        username="juergen.groesse",
+        company=company,
+        postal_code="45127",
     )
     event = EventFactory(
         number="W-2301", first_day=dt.date(2024, 3, 10), last_day=dt.date(2024, 3, 12)

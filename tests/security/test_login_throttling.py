@@ -140,6 +140,6 @@ def test_password_reset_lifts_the_lockout(settings):
 
     client = Client()
     page = client.get(urlsplit(password_reset_link(person)).path, follow=True)
-    new = "Neues-Passwort-2026!"
+    new = "Neuer-Rechenschieber-2026!"
     client.post(page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
     assert _login(Client(), "max.mustermann", new).status_code == 302

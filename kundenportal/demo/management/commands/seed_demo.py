@@ -14,7 +14,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from kundenportal.accounts.models import Person
+from kundenportal.accounts.addresses import address_bind
+from kundenportal.accounts.models import BoundAddress, Person
 from kundenportal.accounts.services import person_create
 from kundenportal.backoffice.roles import AUSWERTUNG, MARKETING, SEMINARVERWALTUNG
 from kundenportal.companies.models import Company
@@ -302,6 +303,13 @@ class Command(BaseCommand):
             consent_at=timezone.now(),
         )
         for person in persons:
+            if not Participation.objects.filter(person=person).exists():
+                # As a booking that creates the account: its address may get the credentials.
+                address_bind(
+                    person=person,
+                    email=registration.correspondence_email,
+                    source=BoundAddress.Source.REGISTERED,
+                )
             Participation.objects.create(
                 registration=registration,
                 event=event,

@@ -1,0 +1,68 @@
+"""Password validator: German common passwords and the provider's and portal's own words.
+
+Django's ``CommonPasswordValidator`` knows English lists; "passwort1234", "Kundenportal1" or
+"bew-kundenportal" passed it. This validator takes the password in lower case, drops digits
+and punctuation, removes every listed word and refuses the password if less than
+``min_rest`` letters are left: what remains is what an attacker would have to guess.
+"""
+
+import re
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+DEFAULT_LIST = Path(__file__).resolve().parent / "data" / "common_passwords_de.txt"
+PORTAL_WORDS = ("kundenportal", "kunden", "portal", "konto", "kundenkonto", "bildungszentrum")
+
+
+@cache
+def _listed_words(path: str) -> tuple[str, ...]:
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return tuple(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def _provider_words() -> set[str]:
+    """The provider's short name, the longer words of its long name, its web address."""
+    provider = getattr(settings, "PROVIDER", {})
+    words = set(re.findall(r"[a-zäöüß]+", provider.get("long_name", "").lower()))
+    words = {w for w in words if len(w) >= 5}
+    host = re.sub(r"^[a-z]+://", "", provider.get("website", "").lower()).split("/")[0]
+    words |= {_letters(label) for label in host.split(".")[:-1] if label != "www"}
+    words.add(_letters(provider.get("name", "")))
+    return {w for w in words if w}
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-zäöüß]", "", text.lower())
+
+
+class GermanCommonPasswordValidator:
+    def __init__(self, min_rest: int = 6, password_list_path: str | Path = DEFAULT_LIST):
+        self.min_rest = min_rest
+        self.password_list_path = str(password_list_path)
+
+    def _words(self) -> list[str]:
+        words = {_letters(w) for w in _listed_words(self.password_list_path)}
+        words |= set(PORTAL_WORDS) | _provider_words()
+        # Longest first: "kundenportal" goes as a whole before "kunden" is looked for.
+        return sorted((w for w in words if w), key=len, reverse=True)
+
+    def validate(self, password: str, user=None) -> None:
+        rest = _letters(password or "")
+        for word in self._words():
+            rest = rest.replace(word, "")
+        if len(rest) < self.min_rest:
+            raise ValidationError(
+                "Dieses Passwort ist zu leicht zu erraten: Es besteht aus einem häufig "
+                "benutzten Passwort, dem Namen des Anbieters oder Wörtern wie „Kundenportal“ "
+                "und Ziffern. Bitte wählen Sie ein anderes, z. B. aus mehreren Wörtern.",
+                code="password_too_common_de",
+            )
+
+    def get_help_text(self) -> str:
+        return (
+            "Ihr Passwort darf kein häufig benutztes Passwort sein und nicht nur aus dem Namen "
+            "des Anbieters, Wörtern wie „Kundenportal“ und Ziffern bestehen."
+        )

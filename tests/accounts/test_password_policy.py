@@ -1,0 +1,59 @@
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from kundenportal.accounts.passwords import GermanCommonPasswordValidator
+from tests.factories import PersonFactory
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "passwort1234",
+        "Kundenportal1",
+        "bew-kundenportal",
+        "Passwort!2024",
+        "Hallo123Hallo123",
+        "BEW-Bildungszentrum-1",
+        "Sommer2025Sonne",
+        "qwertz123456",
+    ],
+)
+def test_german_common_and_portal_passwords_are_refused(password):
+    with pytest.raises(ValidationError) as exc:
+        GermanCommonPasswordValidator().validate(password)
+    assert "zu leicht zu erraten" in exc.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    "password", ["Sandfang-Belüftung-42", "Kundenportal-Rechenschieber-7", "k7Hm-9pQx-Ab3d-Zz2e"]
+)
+def test_passphrases_pass(password):
+    GermanCommonPasswordValidator().validate(password)
+
+
+def test_the_provider_name_comes_from_settings(settings):
+    settings.PROVIDER = {**settings.PROVIDER, "name": "Klärakademie", "long_name": ""}
+    with pytest.raises(ValidationError):
+        GermanCommonPasswordValidator().validate("klärakademie-2025")
+
+
+@pytest.mark.django_db
+def test_the_validator_is_active_and_its_message_reaches_the_form(client):
+    with pytest.raises(ValidationError):
+        validate_password("Kundenportal1")
+    person = PersonFactory(username="max.muster", password="Alter-Rechenschieber-9")
+    client.force_login(person)
+    response = client.post(
+        reverse("portal:password_change"),
+        {
+            "old_password": "Alter-Rechenschieber-9",
+            "new_password1": "bew-kundenportal",
+            "new_password2": "bew-kundenportal",
+        },
+    )
+    assert response.status_code == 200
+    assert "zu leicht zu erraten" in response.content.decode()
+    person.refresh_from_db()
+    assert person.check_password("Alter-Rechenschieber-9")

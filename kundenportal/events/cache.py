@@ -1,0 +1,60 @@
+"""The public catalogue's event rows in the shared cache.
+
+What a catalogue page lists (which events, their titles, dates, places) changes only when an
+event is saved or deleted, so those rows are cached; the free seats change with every booking
+and are read live, in one query for the page's events. Every cached row carries the
+catalogue's generation in its key: a change of any event sets a new generation once its
+transaction has committed, so no process can serve the old rows afterwards, and a reader
+that read the old rows before the commit stored them under the old generation.
+
+Needs a cache shared by all processes (CATALOGUE_CACHE_SECONDS is 0 without one).
+"""
+
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+GENERATION_KEY = "catalogue:generation"
+
+
+def _new_generation() -> str:
+    # Random, not a counter: a generation key lost from the cache must not restart at a value
+    # whose rows are still stored.
+    return secrets.token_hex(8)
+
+
+def catalogue_generation() -> str:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, _new_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def catalogue_changed() -> None:
+    """Forget every cached catalogue row, after the current transaction commits."""
+    transaction.on_commit(
+        lambda: cache.set(GENERATION_KEY, _new_generation(), timeout=None), robust=True
+    )
+
+
+def catalogue_cached(key: str, compute: Callable[[], Any]) -> Any:
+    """``compute()`` from the cache under ``key`` in the current generation."""
+    seconds = settings.CATALOGUE_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    full_key = f"catalogue:{catalogue_generation()}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, timeout=seconds)
+    return value
+
+
+def event_changed(sender, **kwargs) -> None:
+    """post_save / post_delete receiver of Event (admin, services, bulk deletes alike)."""
+    catalogue_changed()

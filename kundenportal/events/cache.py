@@ -1,11 +1,13 @@
-"""The public catalogue's event rows in the shared cache.
+"""The public catalogue's pages in the shared cache.
 
 What a catalogue page lists (which events, their titles, dates, places) changes only when an
-event is saved or deleted, so those rows are cached; the free seats change with every booking
-and are read live, in one query for the page's events. Every cached row carries the
-catalogue's generation in its key: a change of any event sets a new generation once its
-transaction has committed, so no process can serve the old rows afterwards, and a reader
-that read the old rows before the commit stored them under the old generation.
+event is saved or deleted, so its table is cached as HTML; the free seats change with every
+booking and are read live, in one query for the page's events, into placeholders. Every
+cached page carries the catalogue's generation in its key: a change of any event sets a new
+generation once its transaction has committed, so no process serves the old page afterwards,
+and a reader that read the old data before the commit stored them under the old generation.
+Code that changes events with ``QuerySet.update()`` (no signal) must call
+``catalogue_changed()``.
 
 Needs a cache shared by all processes (CATALOGUE_CACHE_SECONDS is 0 without one).
 """

@@ -36,21 +36,6 @@ def event_public_get(*, number: str) -> Event:
     )
 
 
-# Fields of an event a catalogue row shows (besides the live free seats).
-_CATALOGUE_FIELDS = ("id", "number", "title", "first_day", "last_day", "format", "place")
-
-
-def catalogue_rows(queryset: QuerySet[Event]) -> list[dict]:
-    """The catalogue's rows as plain values (they go into the cache), seats not included."""
-    formats = dict(Event.Format.choices)
-    rows = []
-    for row in queryset.values(*_CATALOGUE_FIELDS):
-        row["get_format_display"] = formats.get(row["format"], row["format"])
-        row["is_online"] = row["format"] == Event.Format.ONLINE
-        rows.append(row)
-    return rows
-
-
 def free_seats_by_event(*, event_ids: list[int]) -> dict[int, int]:
     """Free seats of these events now, in one query (never cached: every booking moves them)."""
     if not event_ids:

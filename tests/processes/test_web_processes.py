@@ -10,8 +10,10 @@ import pytest
 from kundenportal.accounts.models import Person
 from kundenportal.registrations.models import Registration
 from tests.factories import EventFactory, PersonFactory
+from tests.registrations.test_views import ADDRESS, FINISH, participants_data
+from tests.registrations.test_views import person as participant_row
 
-from .conftest import REDIS_URL, SESSION_COOKIE, Browser, production_env, start_web_processes
+from .helpers import REDIS_URL, SESSION_COOKIE, Browser, production_env, start_web_processes
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -105,41 +107,16 @@ def test_registration_wizard_with_each_step_on_another_process(web):
     status, location, content = browser.post(
         b,
         f"{start}teilnehmer/",
-        {
-            "p-TOTAL_FORMS": "1",
-            "p-INITIAL_FORMS": "0",
-            "p-MIN_NUM_FORMS": "1",
-            "p-MAX_NUM_FORMS": "20",
-            "p-0-salutation": "",
-            "p-0-title": "",
-            "p-0-first_name": "Jürgen",
-            "p-0-last_name": "Größe",
-            "correspondence_email": "einkauf@wasserverband.example",
-            "action": "next",
-        },
+        participants_data(
+            [participant_row("Jürgen", "Größe")], email="einkauf@wasserverband.example"
+        ),
     )
     assert (status, location) == (302, f"{start}adresse/"), content
-    status, location, content = browser.post(
-        a,
-        f"{start}adresse/",
-        {
-            "company_name": "Wasserverband Süderdithmarschen",
-            "street": "Schülper Straße 9",
-            "postal_code": "25746",
-            "city": "Heide",
-            "country": "Deutschland",
-            "phone": "0481 68930",
-            "action": "next",
-        },
-    )
+    status, location, content = browser.post(a, f"{start}adresse/", ADDRESS)
     assert (status, location) == (302, f"{start}abschluss/"), content
     status, _, summary = browser.get(b, f"{start}abschluss/")
     assert status == 200 and "Jürgen Größe" in summary
-    status, location, content = browser.post(
-        a,
-        f"{start}abschluss/",
-        {"remarks": "", "accept_terms": "on", "accept_privacy": "on", "action": "submit"},
-    )
+    status, location, content = browser.post(a, f"{start}abschluss/", FINISH)
     assert (status, location) == (302, f"{start}danke/"), content
     registration = Registration.objects.get(event=event)
     assert registration.correspondence_email == "einkauf@wasserverband.example"

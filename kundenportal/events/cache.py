@@ -3,9 +3,9 @@
 What a catalogue page lists (which events, their titles, dates, places) changes only when an
 event is saved or deleted, so its table is cached as HTML; the free seats change with every
 booking and are read live, in one query for the page's events, into placeholders. Every
-cached page carries the catalogue's generation in its key: a change of any event sets a new
+cached page is stored with the catalogue's generation: a change of any event sets a new
 generation once its transaction has committed, so no process serves the old page afterwards,
-and a reader that read the old data before the commit stored them under the old generation.
+and a reader that read the old data before the commit stored them with the old generation.
 Code that changes events with ``QuerySet.update()`` (no signal) must call
 ``catalogue_changed()``.
 
@@ -29,14 +29,6 @@ def _new_generation() -> str:
     return secrets.token_hex(8)
 
 
-def catalogue_generation() -> str:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, _new_generation(), timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
-
-
 def catalogue_changed() -> None:
     """Forget every cached catalogue row, after the current transaction commits."""
     transaction.on_commit(
@@ -45,15 +37,25 @@ def catalogue_changed() -> None:
 
 
 def catalogue_cached(key: str, compute: Callable[[], Any]) -> Any:
-    """``compute()`` from the cache under ``key`` in the current generation."""
+    """``compute()``, from the cache under ``key`` while the catalogue's generation holds.
+
+    One round trip on a hit: the generation and the page are read together, and the page is
+    stored with the generation that was current before ``compute()`` read the database.
+    """
     seconds = settings.CATALOGUE_CACHE_SECONDS
     if not seconds:
         return compute()
-    full_key = f"catalogue:{catalogue_generation()}:{key}"
-    value = cache.get(full_key)
-    if value is None:
-        value = compute()
-        cache.set(full_key, value, timeout=seconds)
+    page_key = f"catalogue:{key}"
+    found = cache.get_many([GENERATION_KEY, page_key])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, _new_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    stored = found.get(page_key)
+    if stored is not None and stored[0] == generation:
+        return stored[1]
+    value = compute()
+    cache.set(page_key, (generation, value), timeout=seconds)
     return value
 
 

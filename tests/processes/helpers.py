@@ -77,6 +77,7 @@ def static_dir(tmp_path_factory) -> Path:
 class WebProcesses:
     ports: list[int]
     processes: list[subprocess.Popen] = field(default_factory=list)
+    cache_url: str | None = None
 
     def stop(self) -> str:
         for process in self.processes:

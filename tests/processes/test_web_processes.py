@@ -8,6 +8,7 @@ portal on the other process and the registration form fell back from step 3 to s
 import pytest
 
 from kundenportal.accounts.models import Person
+from kundenportal.events.models import Event
 from kundenportal.registrations.models import Registration
 from tests.factories import EventFactory, PersonFactory
 from tests.registrations.test_views import ADDRESS, FINISH, participants_data
@@ -35,6 +36,7 @@ def web(request, static_dir, django_db_setup, django_db_blocker):
             pytest.skip(f"needs Redis at {REDIS_URL}")
         extra["CACHE_URL"] = REDIS_URL
     processes = start_web_processes(production_env(static_dir, **extra))
+    processes.cache_url = extra.get("CACHE_URL")
     yield processes
     errors = processes.stop()
     assert "Traceback" not in errors, errors
@@ -121,3 +123,31 @@ def test_registration_wizard_with_each_step_on_another_process(web):
     registration = Registration.objects.get(event=event)
     assert registration.correspondence_email == "einkauf@wasserverband.example"
     assert Person.objects.filter(first_name="Jürgen", last_name="Größe").count() == 1
+
+
+def test_catalogue_is_shared_and_cleared_for_every_process(web, settings):
+    a, b = web.ports
+    event = EventFactory(title="Kanalreinigung")
+    if web.cache_url is None:
+        # No shared cache: nothing is cached, so no process can show an old page.
+        assert "Kanalreinigung" in Browser().get(a, "/")[2]
+        Event.objects.filter(pk=event.pk).update(title="Kanalinspektion")
+        assert "Kanalinspektion" in Browser().get(b, "/")[2]
+        return
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": web.cache_url,
+        }
+    }
+    assert "Kanalreinigung" in Browser().get(a, "/")[2]
+    # Changed without a signal: the other process still shows the page the first one cached.
+    Event.objects.filter(pk=event.pk).update(title="Kanalinspektion")
+    assert "Kanalreinigung" in Browser().get(b, "/")[2]
+    # A real change (here in this process, committed at once) clears it for both.
+    event.refresh_from_db()
+    event.title = "Kanalsanierung"
+    event.save()
+    for port in (a, b):
+        page = Browser().get(port, "/")[2]
+        assert "Kanalsanierung" in page and "Kanalreinigung" not in page

@@ -307,7 +307,11 @@ def main() -> int:
     for persons, pages in results.items():
         floor = pages["trivial view"]["rate"]
         print(f"\n{persons:,} persons")
-        print(f"{'page':30} {'req/s':>8} {'ratio':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+        logged_in_floor = pages["trivial view, logged in"]["rate"]
+        print(
+            f"{'page':30} {'req/s':>8} {'ratio':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
+            f" {'vs logged-in trivial':>21}"
+        )
         for label, r in pages.items():
             ratio = r["rate"] / floor
             target = (
@@ -323,7 +327,8 @@ def main() -> int:
                 failed.append(f"{persons}: {label} {ratio:.1%}")
             print(
                 f"{label:30} {r['rate']:8.1f} {ratio:7.1%} "
-                f"{r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f}{mark}"
+                f"{r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f}"
+                f" {r['rate'] / logged_in_floor:21.1%}{mark}"
             )
     if len(sizes) == 2:
         small, large = results[SMALL], results[args.persons]

@@ -56,6 +56,24 @@ def _env(var_dir: str) -> dict:
     return env
 
 
+def gunicorn_start(env: dict, port: int, workers: int = 2) -> subprocess.Popen:
+    """gunicorn with ``workers`` sync workers on the loopback ``port``."""
+    return subprocess.Popen(
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "config.wsgi",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+
+
 def _get(port: int, path: str, cookie: str) -> int:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
@@ -134,20 +152,7 @@ def main() -> int:
     cookie_name = "__Host-sessionid"
     cookie = f"{cookie_name}={setup.stdout.strip().splitlines()[-1]}"
     port = _free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(PY).parent / "gunicorn"),
-            "config.wsgi",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    server = gunicorn_start(env, port)
     use_wrk = shutil.which("wrk") and not args.no_wrk
     load = _load_wrk if use_wrk else _load_threads
     try:

@@ -239,7 +239,7 @@ PROVIDER = {
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Sessions and security ------------------------------------------------------------------
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# SESSION_ENGINE: after CACHES below (depends on whether the cache is shared).
 SESSION_COOKIE_AGE = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_COOKIE_HTTPONLY = True
@@ -268,6 +268,27 @@ if env.bool("BEHIND_PROXY", default=False):
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://kundenportal"),
 }
+# gunicorn runs several processes, often on several machines. A local-memory cache (the
+# default without CACHE_URL) is private to one process: a session ended or a page cleared in
+# one process would live on in the others. So sessions use the cache only when it is shared
+# (Redis, Memcached, database cache); otherwise every process reads them from the database.
+# core/checks.py refuses a cache-backed session engine on a process-local cache.
+CACHE_IS_SHARED = CACHES["default"]["BACKEND"] not in (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_IS_SHARED
+    else "django.contrib.sessions.backends.db"
+)
+# The public catalogue and event pages are kept this many seconds in the shared cache and
+# cleared whenever an event or its seats change (events/cache.py). Without a shared cache they
+# are not cached: one process could not clear another's copy.
+CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=300 if CACHE_IS_SHARED else 0)
+# Login throttling counts failures in the database (django-axes' database handler), so a
+# lockout holds on every process.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 # --- Logging --------------------------------------------------------------------------------
 # One JSON line per event on stdout, with the request id, secrets removed (core/logs.py);

@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "kundenportal.core"
     verbose_name = _("Grundlagen")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the start-up checks)

@@ -34,3 +34,14 @@ def event_public_get(*, number: str) -> Event:
     return events_with_free_seats(Event.objects.exclude(status=Event.Status.DRAFT)).get(
         number=number
     )
+
+
+def free_seats_by_event(*, event_ids: list[int]) -> dict[int, int]:
+    """Free seats of these events now, in one query (never cached: every booking moves them)."""
+    if not event_ids:
+        return {}
+    return dict(
+        events_with_free_seats(Event.objects.filter(pk__in=event_ids)).values_list(
+            "pk", "free_seats"
+        )
+    )

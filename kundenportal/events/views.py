@@ -1,25 +1,60 @@
+import re
+
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
+from .cache import catalogue_cached
 from .models import Event
-from .selectors import event_public_get, events_upcoming
+from .selectors import event_public_get, events_upcoming, free_seats_by_event
 
 PAGE_SIZE = 20
+# Only the plain catalogue and its format filter are cached; a free-text search is not (its
+# variety would fill the cache), nor page numbers beyond this.
+CACHED_PAGES = 50
+_FREE_SEATS = re.compile(r"<!--free-seats:(\d+)-->")
+_FULL = format_html('<span class="badge badge-full">{}</span>', "ausgebucht – Warteliste")
+
+
+def _list_html(*, query: str, format_: str, page_number: str) -> tuple[str, list[int]]:
+    """The catalogue's table (or its empty message) as HTML, with placeholders for the seats."""
+    page = Paginator(events_upcoming(query=query, format=format_), PAGE_SIZE).get_page(page_number)
+    html = render_to_string(
+        "events/_catalogue_list.html", {"page": page, "query": query, "format": format_}
+    )
+    return html, [event.pk for event in page.object_list]
 
 
 def catalogue(request):
     # NUL cannot be stored or compared in PostgreSQL text; no title contains it anyway.
     query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     format_ = request.GET.get("format", "")
-    page = Paginator(events_upcoming(query=query, format=format_), PAGE_SIZE).get_page(
-        request.GET.get("seite")
-    )
+    page_number = request.GET.get("seite") or "1"
+    if not query and page_number.isdigit() and 0 < int(page_number) <= CACHED_PAGES:
+        format_key = format_ if format_ in Event.Format.values else ""
+        # Which events start after today changes at midnight: the day is part of the key.
+        key = f"list:{timezone.localdate().isoformat()}:{format_key}:{page_number}"
+        html, event_ids = catalogue_cached(
+            key, lambda: _list_html(query="", format_=format_key, page_number=page_number)
+        )
+    else:
+        html, event_ids = _list_html(query=query, format_=format_, page_number=page_number)
+    # Free seats are read live: every booking moves them, and a cached count could mislead.
+    seats = free_seats_by_event(event_ids=event_ids)
+    html = _FREE_SEATS.sub(lambda m: str(seats.get(int(m[1])) or _FULL), html)
     return render(
         request,
         "events/catalogue.html",
-        {"page": page, "query": query, "format": format_, "formats": Event.Format.choices},
+        {
+            "list_html": mark_safe(html),  # noqa: S308 - rendered by our template, escaped there
+            "query": query,
+            "format": format_,
+            "formats": Event.Format.choices,
+        },
     )
 
 

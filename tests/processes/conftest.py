@@ -1,0 +1,1 @@
+from .helpers import static_dir  # noqa: F401  (fixture)

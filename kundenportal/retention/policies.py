@@ -56,12 +56,11 @@ from django.utils.translation import gettext_lazy as _
 from kundenportal.accounts.models import Person
 from kundenportal.audit.models import AuditEntry
 from kundenportal.companies.models import AddressChange
-from kundenportal.companies.services import advisory_lock_id
+from kundenportal.core.locks import advisory_locks_try, person_lock_key
 from kundenportal.documents import rules
 from kundenportal.documents.models import Certificate, CourseDocument, OnlineLink
 from kundenportal.privacy.models import DeletionRequest
 from kundenportal.registrations.models import Participation, Registration
-from kundenportal.registrations.services import person_lock_key
 
 
 @dataclass(frozen=True)
@@ -302,19 +301,13 @@ def _lock_account_names(pks: list) -> list:
     """
     if connection.vendor != "postgresql" or not pks:
         return pks  # SQLite admits one writing transaction at a time.
-    rows = list(Person.objects.filter(pk__in=pks).values_list("pk", "name_key", "company_id"))
+    rows = Person.objects.filter(pk__in=pks).values_list("pk", "name_key", "company_id")
     keys = {
-        pk: advisory_lock_id(person_lock_key(name_key=name_key, company_id=company_id))
+        pk: person_lock_key(name_key=name_key, company_id=company_id)
         for pk, name_key, company_id in rows
     }
-    # One round trip; a lock that is taken is skipped, never waited for (so no deadlock).
-    by_key = {key: pk for pk, key in keys.items()}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT k FROM unnest(%s::bigint[]) AS t(k) WHERE pg_try_advisory_xact_lock(k)",
-            [list(by_key)],
-        )
-        return [by_key[key] for (key,) in cursor.fetchall()]
+    taken = advisory_locks_try(keys=list(keys.values()))
+    return [pk for pk, key in keys.items() if key in taken]
 
 
 def _account_before_delete(pks: list) -> None:

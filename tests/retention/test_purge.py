@@ -14,11 +14,12 @@ from kundenportal.accounts.services import person_create
 from kundenportal.audit.models import AuditEntry
 from kundenportal.audit.services import audit_log
 from kundenportal.companies.models import AddressChange
+from kundenportal.core.models import PendingFileDeletion
 from kundenportal.documents.models import Certificate, CourseDocument
 from kundenportal.notifications.jobs import job_run_if_due, registered_jobs
 from kundenportal.privacy.models import DeletionRequest
 from kundenportal.registrations.models import Participation, Registration
-from kundenportal.retention.models import PendingFileDeletion, PurgeState
+from kundenportal.retention.models import PurgeState
 from kundenportal.retention.policies import Moment
 from kundenportal.retention.selectors import retention_schedule
 from kundenportal.retention.services import (

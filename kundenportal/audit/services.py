@@ -5,6 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from kundenportal.core.scrub import scrub
+
 from .models import AuditEntry
 
 # Keys whose values are never written to the log, whatever a caller passes.
@@ -45,21 +47,6 @@ def audit_log(
     )
 
 
-def _scrub(value: Any, needles: tuple[str, ...], replacement: str) -> Any:
-    if isinstance(value, str):
-        lowered = value.lower()
-        return replacement if any(n in lowered for n in needles) else value
-    if isinstance(value, list):
-        return [_scrub(item, needles, replacement) for item in value]
-    if isinstance(value, dict):
-        # A username under any key ("merged_usernames" …) goes whatever it is.
-        return {
-            key: replacement if "username" in key.lower() else _scrub(item, needles, replacement)
-            for key, item in value.items()
-        }
-    return value
-
-
 def audit_entries_pseudonymise(
     *,
     objects: dict[str, list[Any]],
@@ -81,7 +68,7 @@ def audit_entries_pseudonymise(
             query |= models.Q(object_type=object_type, object_id__in=[str(i) for i in ids])
     changed = []
     for entry in AuditEntry.objects.filter(query).iterator(chunk_size=500):
-        entry.data = _scrub(entry.data, needles, "(gelöscht)")
+        entry.data = scrub(entry.data, needles, username_keys=True)
         if entry.actor_id == actor_id or entry.actor_label.lower() in needles:
             entry.actor_label = label
         if entry.object_type in objects and entry.object_id in {

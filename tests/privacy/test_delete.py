@@ -18,7 +18,7 @@ from kundenportal.confirmations.services import event_confirm
 from kundenportal.documents.models import Certificate
 from kundenportal.notifications.models import OutboxMail
 from kundenportal.notifications.rendering import mail_render
-from kundenportal.privacy.accounts import account_delete
+from kundenportal.privacy.erasure import account_delete
 from kundenportal.privacy.models import DeletionRequest
 from kundenportal.privacy.services import deletion_request_create
 from kundenportal.registrations.models import Participation, Registration
@@ -253,7 +253,7 @@ def test_registration_of_the_only_participant_with_company_keeps_company(staff):
 
 def test_after_merge_and_deletion_the_log_names_none_of_the_usernames(staff):
     from kundenportal.accounts.credentials import person_set_own_password as set_password
-    from kundenportal.privacy.accounts import accounts_merge
+    from kundenportal.privacy.merge import accounts_merge
 
     first = person_create(first_name="Erika", last_name="Musterfrau", email="e@example.org")
     second = person_create(first_name="Erika", last_name="Musterfrau")

@@ -408,3 +408,8 @@ RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=1000)
 RETENTION_LOCK_SECONDS = env.int("RETENTION_LOCK_SECONDS", default=600)
 # Login logs of django-axes (if ever switched on) are kept this many days.
 LOGIN_LOG_KEEP_DAYS = env.int("LOGIN_LOG_KEEP_DAYS", default=30)
+
+# --- Erasure: retention of every table with personal data ------------------------------------
+# Failed mails (staff may send them again from the outbox list) are deleted this many days
+# after they were queued; sent and cancelled ones after OUTBOX_KEEP_DAYS.
+OUTBOX_FAILED_KEEP_DAYS = env.int("OUTBOX_FAILED_KEEP_DAYS", default=90)

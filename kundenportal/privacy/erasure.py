@@ -22,8 +22,9 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
 from django.db.models.deletion import Collector
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -257,17 +258,19 @@ def records_forget(*, model: type[models.Model], pks: list[Any]) -> None:
     label that named the person, and their entries in Django's admin log go."""
     instances = list(model._default_manager.filter(pk__in=pks))
     groups = {model: instances, **_collect(instances)}
-    about = Q(pk__in=[])
     types = ContentType.objects.get_for_models(*groups, for_concrete_models=False)
+    about = Q(pk__in=[])
     for related, rows in groups.items():
-        if not rows:
-            continue
         ids = [str(row.pk) for row in rows]
-        name = str(related._meta.verbose_name)
-        for pk in ids:
-            AuditEntry.objects.filter(object_type=related._meta.label_lower, object_id=pk).update(
-                object_label=f"{name} Nr. {pk}"
+        if not ids:
+            continue
+        AuditEntry.objects.filter(object_type=related._meta.label_lower, object_id__in=ids).update(
+            object_label=Concat(
+                Value(f"{related._meta.verbose_name} Nr. "),
+                F("object_id"),
+                output_field=models.CharField(),
             )
+        )
         about |= Q(content_type=types[related], object_id__in=ids)
     LogEntry.objects.filter(about).delete()
 

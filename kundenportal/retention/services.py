@@ -136,7 +136,10 @@ def _purge_policy(
                 _files_forget_after_commit(policy.files(pks), result)
             if policy.before_delete is not None:
                 policy.before_delete(pks)
-            manager.filter(pk__in=pks).delete()
+            if policy.delete is not None:
+                policy.delete(pks)
+            else:
+                manager.filter(pk__in=pks).delete()
             total += len(pks)
 
 

@@ -287,3 +287,31 @@ def test_kept_booking_record_without_address_stays_valid_for_staff(staff):
     assert own.correspondence_email == ""
     # Staff can still open and save the booking record in the admin.
     own.full_clean()
+
+
+def test_a_storage_failure_during_the_erasure_is_finished_by_the_worker(
+    staff, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from django.core.files.storage import FileSystemStorage
+    from django.core.management import call_command
+
+    from kundenportal.core.models import PendingFileDeletion
+
+    erika, certificate, *_ = erika_with_history()
+    storage, name = certificate.file.storage, certificate.file.name
+    with (
+        mock.patch.object(FileSystemStorage, "delete", side_effect=OSError("S3 nicht erreichbar")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        account_delete(person=erika, actor=staff)
+    assert not Certificate.objects.exists()
+    # The record is gone, the file (with her name in it) is not — but it is remembered.
+    assert storage.exists(name)
+    assert PendingFileDeletion.objects.get(name=name).attempts == 1
+
+    call_command("run_worker", "--once")
+
+    assert not storage.exists(name)
+    assert not PendingFileDeletion.objects.exists()

@@ -2,10 +2,12 @@
 JSON, for erasure: the rows stay as a record of what was done, without whom they named."""
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
 
 REPLACEMENT = "(gelöscht)"
 
@@ -20,19 +22,23 @@ def needles(identifiers: Iterable[str | None]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def contains_any(field: str, words: Iterable[str]) -> Q:
-    """Rows whose ``field`` (text, or JSON as stored) contains any of ``words``.
+def naming_any(queryset: QuerySet, fields: Iterable[str], words: Iterable[str]) -> QuerySet:
+    """The rows of ``queryset`` whose ``fields`` (text, or JSON as stored) contain any of
+    ``words``, case-insensitively; one regular expression per field, however many words.
 
     JSON may be stored with non-ASCII characters escaped ("M\\u00fcller" on SQLite), so the
-    escaped spelling is looked for too. An empty ``words`` matches nothing.
+    escaped spelling is looked for too. No words match nothing.
     """
+    forms = {form for word in words for form in (word, json.dumps(word)[1:-1])}
+    if not forms:
+        return queryset.none()
+    pattern = "|".join(sorted(re.escape(form) for form in forms))
     query = Q(pk__in=[])
-    for word in words:
-        query |= Q(**{f"{field}__icontains": word})
-        escaped = json.dumps(word)[1:-1]
-        if escaped != word:
-            query |= Q(**{f"{field}__icontains": escaped})
-    return query
+    for name in fields:
+        alias = f"_text_{name}"
+        queryset = queryset.alias(**{alias: Cast(name, TextField())})
+        query |= Q(**{f"{alias}__iregex": pattern})
+    return queryset.filter(query)
 
 
 def scrub(

@@ -13,7 +13,7 @@ audit").
 
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.deletion import Collector
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,11 +34,11 @@ from kundenportal.accounts.sessions import sessions_end
 from kundenportal.audit.models import AuditEntry
 from kundenportal.audit.services import (
     audit_entries_pseudonymise,
-    audit_log,
+    audit_log_bulk,
     audit_username_hash,
 )
 from kundenportal.core.files import file_delete_after_commit
-from kundenportal.core.scrub import contains_any, needles, scrub
+from kundenportal.core.scrub import naming_any, needles, scrub
 from kundenportal.notifications.models import OutboxMail
 from kundenportal.notifications.services import mail_enqueue
 from kundenportal.registrations.models import Participation, Registration
@@ -104,15 +104,18 @@ def _collect(objs: list[models.Model]) -> dict[type[models.Model], list[models.M
     return rows
 
 
-def _outbox_about(person: Person, participation_ids: list[int]) -> models.QuerySet[OutboxMail]:
-    """Mails (not in flight) that are about the person: their confirmations, notices to them,
-    the deletion request to marketing. Password-reset mails for a shared address, and mails
-    that only mention the person among others, are handled separately."""
-    query = Q(context__person_id=person.pk) | Q(context__username=person.username)
+def _outbox_about(people: list[Person], participation_ids: list[int]) -> models.QuerySet:
+    """Mails (not in flight) that are about these people: their confirmations, notices to
+    them, the deletion request to marketing. Password-reset mails for a shared address, and
+    mails that only mention a person among others, are handled separately."""
+    query = Q(context__person_id__in=[p.pk for p in people]) | Q(
+        context__username__in=[p.username for p in people]
+    )
     if participation_ids:
         query |= Q(context__participation_id__in=participation_ids)
-    if person.email:
-        query |= Q(to=[person.email])
+    for person in people:
+        if person.email:
+            query |= Q(to=[person.email])
     return OutboxMail.objects.filter(query).exclude(status=OutboxMail.Status.SENDING)
 
 
@@ -135,7 +138,7 @@ def account_deletion_plan(*, person: Person) -> DeletionPlan:
     registrations_kept = sorted(
         set(Participation.objects.filter(person=person).values_list("registration_id", flat=True))
     )
-    counts["E-Mails in der Ausgangsbox"] = _outbox_about(person, participation_ids).count()
+    counts["E-Mails in der Ausgangsbox"] = _outbox_about([person], participation_ids).count()
     return DeletionPlan(
         person=person,
         counts=dict(counts),
@@ -191,23 +194,24 @@ def _anonymise_registrations(
 
 
 def _outbox_forget(
-    person: Person,
+    people: list[Person],
     participation_ids: list[int],
     *,
     strong: tuple[str, ...],
     weak: tuple[str, ...],
     addresses: set[str],
 ) -> int:
-    """Mails about the person leave the outbox; mails that name them among others (a receipt
+    """Mails about the people leave the outbox; mails that name them among others (a receipt
     listing several participants, a booker's cancellation notice) keep the others' data and
-    lose the person's name and address. Returns the number of mails deleted."""
-    deleted = _outbox_about(person, participation_ids).delete()[0]
+    lose the people's names and addresses. Returns the number of mails deleted."""
+    deleted = _outbox_about(people, participation_ids).delete()[0]
+    pks = {p.pk for p in people}
     for mail in OutboxMail.objects.filter(template="password_reset").exclude(
         status__in=[OutboxMail.Status.SENDING, OutboxMail.Status.SENT]
     ):
         ids = mail.context.get("person_ids", [])
-        if person.pk in ids:
-            rest = [i for i in ids if i != person.pk]
+        if pks & set(ids):
+            rest = [i for i in ids if i not in pks]
             if rest:
                 OutboxMail.objects.filter(pk=mail.pk).update(
                     context={**mail.context, "person_ids": rest}
@@ -215,8 +219,8 @@ def _outbox_forget(
             else:
                 OutboxMail.objects.filter(pk=mail.pk).delete()
                 deleted += 1
-    naming = OutboxMail.objects.filter(contains_any("context", strong) | contains_any("to", strong))
-    for mail in naming.exclude(status=OutboxMail.Status.SENDING):
+    outbox = OutboxMail.objects.exclude(status=OutboxMail.Status.SENDING)
+    for mail in naming_any(outbox, ["context", "to"], strong):
         to = [a for a in mail.to if a.lower() not in addresses]
         if not to:
             mail.delete()
@@ -230,8 +234,8 @@ def _admin_log_forget(
     objects: dict[type[models.Model], list[Any]], *, strong: tuple[str, ...], weak, label: str
 ) -> int:
     """Django's admin log (``django_admin_log``, written beside the audit log by every admin
-    save) keeps nothing of the person: entries about the erased rows go (the audit log is the
-    record of what staff did), entries about other rows that name the person lose the name.
+    save) keeps nothing of the people: entries about the erased rows go (the audit log is the
+    record of what staff did), entries about other rows that name them lose the names.
     Returns the number of entries deleted or changed."""
     types = ContentType.objects.get_for_models(*objects, for_concrete_models=False)
     about = Q(pk__in=[])
@@ -239,8 +243,7 @@ def _admin_log_forget(
         if pks:
             about |= Q(content_type=types[model], object_id__in=[str(pk) for pk in pks])
     count = LogEntry.objects.filter(about).delete()[0]
-    naming = contains_any("object_repr", strong) | contains_any("change_message", strong)
-    for entry in LogEntry.objects.filter(naming):
+    for entry in naming_any(LogEntry.objects.all(), ["object_repr", "change_message"], strong):
         entry.object_repr = scrub(entry.object_repr, weak, label)
         try:
             # Django writes a JSON list ("added"/"changed" with inline objects' names).
@@ -256,23 +259,26 @@ def records_forget(*, model: type[models.Model], pks: list[Any]) -> None:
     """Before rows of ``model`` (and what their delete takes along) are deleted on schedule:
     their entries in the audit log keep only the kind and number ("Teilnahme Nr. 7"), not the
     label that named the person, and their entries in Django's admin log go."""
-    instances = list(model._default_manager.filter(pk__in=pks))
-    groups = {model: instances, **_collect(instances)}
-    types = ContentType.objects.get_for_models(*groups, for_concrete_models=False)
-    about = Q(pk__in=[])
-    for related, rows in groups.items():
-        ids = [str(row.pk) for row in rows]
-        if not ids:
-            continue
-        AuditEntry.objects.filter(object_type=related._meta.label_lower, object_id__in=ids).update(
-            object_label=Concat(
-                Value(f"{related._meta.verbose_name} Nr. "),
-                F("object_id"),
-                output_field=models.CharField(),
-            )
+    if not pks:
+        return
+    ids = [str(pk) for pk in pks]
+    AuditEntry.objects.filter(object_type=model._meta.label_lower, object_id__in=ids).update(
+        object_label=Concat(
+            Value(f"{model._meta.verbose_name} Nr. "),
+            F("object_id"),
+            output_field=models.CharField(),
         )
-        about |= Q(content_type=types[related], object_id__in=ids)
-    LogEntry.objects.filter(about).delete()
+    )
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    LogEntry.objects.filter(content_type=content_type, object_id__in=ids).delete()
+    # Rows the delete takes along (a participation's certificate) are forgotten too.
+    for relation in model._meta.related_objects:
+        if relation.on_delete is models.CASCADE and not relation.many_to_many:
+            related = relation.related_model
+            children = related._default_manager.filter(
+                **{f"{relation.field.name}__in": pks}
+            ).values_list("pk", flat=True)
+            records_forget(model=related, pks=list(children))
 
 
 # --- the core -------------------------------------------------------------------------------
@@ -287,147 +293,261 @@ class DeletionResult:
     sessions_ended: int
 
 
+@dataclass
+class _Erased:
+    """One person of an erasure, with what identifies them."""
+
+    person: Person
+    mail_to: str = ""
+    own_address: str = ""
+    registrations: list[int] = field(default_factory=list)
+    merged_ids: list[int] = field(default_factory=list)
+    merged_usernames: list[str] = field(default_factory=list)
+    addresses: set[str] = field(default_factory=set)
+
+    @property
+    def names(self) -> list[str]:
+        p = self.person
+        return [p.get_full_name(), f"{p.first_name} {p.last_name}"]
+
+    @property
+    def strong(self) -> list[str]:
+        return [self.person.username, *self.merged_usernames, *self.names, *self.addresses]
+
+
+def _owners(
+    collected: dict[type[models.Model], list[models.Model]], pks: set[int]
+) -> dict[tuple[type, Any], int]:
+    """Which erased person each collected row belongs to (through a link to the person or to
+    another collected row: a certificate through its participation)."""
+    owner: dict[tuple[type, Any], int] = {}
+    grew = True
+    while grew:
+        grew = False
+        for model, rows in collected.items():
+            links = [f for f in model._meta.concrete_fields if f.is_relation]
+            for row in rows:
+                if (model, row.pk) in owner:
+                    continue
+                for f in links:
+                    value = getattr(row, f.attname)
+                    found = (
+                        value
+                        if f.related_model is Person and value in pks
+                        else owner.get((f.related_model, value))
+                    )
+                    if found is not None:
+                        owner[(model, row.pk)] = found
+                        grew = True
+                        break
+    return owner
+
+
 @transaction.atomic
-def person_erase(*, person: Person, actor: Any, reason: str) -> DeletionResult:
-    """Erase ``person``: delete the account and everything that hangs on it, and remove their
-    name from every record that stays. ``reason`` is an ``ErasureReason``.
+def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[DeletionResult]:
+    """Erase ``people``: delete their accounts and everything that hangs on them, and remove
+    their names from every record that stays. ``reason`` is an ``ErasureReason``.
 
     On request the person is told by mail (queued with plain data before the data go, in
     this transaction) and their open deletion requests are marked done without name; by
-    retention nobody is mailed and their deletion requests go. The audit entry
-    ``person.delete`` keeps the account number, counts and a keyed hash of the username.
+    retention nobody is mailed and their deletion requests go. Each erasure is logged as
+    ``person.delete`` with the account number, counts and a keyed hash of the username.
+    Works on many accounts at once (the retention purge), with a fixed number of queries
+    for the logs, the outbox and the deletion itself.
     """
-    person = Person.objects.select_for_update().filter(pk=person.pk).first()
-    if person is None:
-        raise ValidationError(_("Das Konto besteht nicht mehr."))
-    staff_refusal(person)
+    locked = list(
+        Person.objects.select_for_update().filter(pk__in=[p.pk for p in people]).order_by("pk")
+    )
+    for person in locked:
+        staff_refusal(person)
+    if not locked:
+        return []
     on_request = reason == ErasureReason.REQUEST
-    plan = account_deletion_plan(person=person)
-    pk, username = person.pk, person.username
-    label = erased_label(pk)
-    participations = Participation.objects.filter(person=person)
-    participation_ids = list(participations.values_list("pk", flat=True))
-    participation_emails = [e for e in participations.values_list("email", flat=True) if e]
-
-    # Accounts merged into this one earlier were the same person: their traces go too.
-    merged_ids, merged_usernames = [], []
-    for data in AuditEntry.objects.filter(
-        action="person.merge", object_type=Person._meta.label_lower, object_id=str(pk)
-    ).values_list("data", flat=True):
-        merged_ids += data.get("merged_person_ids", [])
-        merged_usernames += data.get("merged_usernames", [])
-
-    mail_to = plan.mail_to
-    # A contact address that also booked other people is a booker's (HR), not the person's.
-    own_address = person.email or (
-        ""
-        if Participation.objects.filter(registration__correspondence_email__iexact=mail_to)
-        .exclude(person=person)
-        .exists()
-        else mail_to
-    )
-    addresses = {a.lower() for a in (person.email, own_address, *participation_emails) if a}
-    full_names = [person.get_full_name(), f"{person.first_name} {person.last_name}"]
-    # Strong identifiers find the rows that name the person; within those rows the names
-    # on their own go too.
-    strong = needles([username, *merged_usernames, *full_names, *addresses])
-    weak = needles([*strong, person.first_name, person.last_name])
-
-    # 1. Mails about the person that have not gone out (or sit in the outbox with their
-    #    name) go; then the notice of the deletion is queued while the name is still known.
-    outbox_deleted = _outbox_forget(
-        person, participation_ids, strong=strong, weak=weak, addresses=addresses
-    )
-    notice_to = mail_to if on_request else ""
-    if notice_to:
-        mail_enqueue(
-            template=DELETED_TEMPLATE,
-            to=[notice_to],
-            context={
-                "full_name": person.get_full_name(),
-                "username": username,
-                "deleted_at": timezone.localdate().strftime("%d.%m.%Y"),
-            },
+    pks = [p.pk for p in locked]
+    erased = {p.pk: _Erased(person=p) for p in locked}
+    participations = list(
+        Participation.objects.filter(person_id__in=pks).values_list(
+            "pk", "person_id", "email", "registration_id"
         )
+    )
+    for _pk, person_id, email, registration_id in participations:
+        if email:
+            erased[person_id].addresses.add(email.lower())
+        if registration_id not in erased[person_id].registrations:
+            erased[person_id].registrations.append(registration_id)
+    participation_ids = [row[0] for row in participations]
+    # Accounts merged into these earlier were the same people: their traces go too.
+    for object_id, data in AuditEntry.objects.filter(
+        action="person.merge",
+        object_type=Person._meta.label_lower,
+        object_id__in=[str(pk) for pk in pks],
+    ).values_list("object_id", "data"):
+        erased[int(object_id)].merged_ids += data.get("merged_person_ids", [])
+        erased[int(object_id)].merged_usernames += data.get("merged_usernames", [])
+    plans = (
+        {pk: account_deletion_plan(person=erased[pk].person) for pk in pks} if on_request else {}
+    )
+    for one in erased.values():
+        person = one.person
+        one.registrations.sort()
+        one.mail_to = person_contact_email(person) if (on_request or one.registrations) else ""
+        # A contact address that also booked other people is a booker's (HR), not the
+        # person's own.
+        one.own_address = person.email or (
+            ""
+            if not one.mail_to
+            or Participation.objects.filter(registration__correspondence_email__iexact=one.mail_to)
+            .exclude(person=person)
+            .exists()
+            else one.mail_to
+        )
+        one.addresses |= {a.lower() for a in (person.email, one.own_address) if a}
+    # Strong identifiers find the rows that name a person; within those rows the names on
+    # their own go too.
+    strong = needles([w for one in erased.values() for w in one.strong])
+    weak = needles([*strong, *(n for p in locked for n in (p.first_name, p.last_name))])
+    addresses = {a for one in erased.values() for a in one.addresses}
 
-    # 2. The booking records that stay lose the person's name.
-    registration_ids = plan.registrations_kept
-    _anonymise_registrations(person, registration_ids, contact_email=own_address)
+    # 1. Mails about the people that have not gone out (or sit in the outbox with their
+    #    names) go; then the notice of the deletion is queued while the name is still known.
+    outbox_deleted = _outbox_forget(
+        locked, participation_ids, strong=strong, weak=weak, addresses=addresses
+    )
+    for one in erased.values():
+        if on_request and one.mail_to:
+            mail_enqueue(
+                template=DELETED_TEMPLATE,
+                to=[one.mail_to],
+                context={
+                    "full_name": one.person.get_full_name(),
+                    "username": one.person.username,
+                    "deleted_at": timezone.localdate().strftime("%d.%m.%Y"),
+                },
+            )
+        # 2. The booking records that stay lose the person's name.
+        if one.registrations:
+            _anonymise_registrations(one.person, one.registrations, contact_email=one.own_address)
 
     # 3. Requests and the logs keep what was done, not whom it named.
-    requests = DeletionRequest.objects.filter(person=person)
-    request_ids = list(requests.values_list("pk", flat=True))
+    requests = DeletionRequest.objects.filter(person_id__in=pks)
+    request_owner = dict(requests.values_list("pk", "person_id"))
     if on_request:
         requests.filter(status=DeletionRequest.Status.OPEN).update(
             status=DeletionRequest.Status.DONE,
             handled_at=timezone.now(),
             handled_by=actor if getattr(actor, "pk", None) else None,
         )
-        requests.update(username=label, reason="")
+        for request_pk, person_id in request_owner.items():
+            DeletionRequest.objects.filter(pk=request_pk).update(
+                username=erased_label(person_id), reason=""
+            )
     else:
         requests.delete()
-    collected = _collect([person])
-    erased: dict[str, list[Any]] = {Person._meta.label_lower: [pk, *merged_ids]}
-    erased_models: dict[type[models.Model], list[Any]] = {Person: [pk, *merged_ids]}
+    collected = _collect(locked)
+    owner = _owners(collected, set(pks))
+    labels: dict[tuple[str, str], str] = {}
+    log_objects: dict[type[models.Model], list[Any]] = {Person: [], DeletionRequest: []}
+    for one in erased.values():
+        for pk in (one.person.pk, *one.merged_ids):
+            labels[(Person._meta.label_lower, str(pk))] = erased_label(one.person.pk)
+            log_objects[Person].append(pk)
     for model, instances in collected.items():
-        erased.setdefault(model._meta.label_lower, []).extend(i.pk for i in instances)
-        erased_models.setdefault(model, []).extend(i.pk for i in instances)
-    erased.setdefault(DeletionRequest._meta.label_lower, []).extend(request_ids)
-    erased_models.setdefault(DeletionRequest, []).extend(request_ids)
+        for instance in instances:
+            person_id = owner.get((model, instance.pk))
+            prefix = erased_label(person_id) if person_id else "Gelöschtes Konto"
+            labels[(model._meta.label_lower, str(instance.pk))] = (
+                f"{prefix}: {model._meta.model_name} Nr. {instance.pk}"
+            )
+            log_objects.setdefault(model, []).append(instance.pk)
+    for request_pk, person_id in request_owner.items():
+        labels[(DeletionRequest._meta.label_lower, str(request_pk))] = (
+            f"{erased_label(person_id)}: deletionrequest Nr. {request_pk}"
+        )
+        log_objects[DeletionRequest].append(request_pk)
     audit_entries_pseudonymise(
-        objects=erased,
-        actor_id=pk,
-        identifiers=[*merged_usernames, username, *full_names, *addresses],
-        label=label,
+        objects=labels,
+        actors={pk: erased_label(pk) for pk in pks},
+        actor_labels={
+            name.lower(): erased_label(one.person.pk)
+            for one in erased.values()
+            for name in one.merged_usernames
+        },
+        identifiers=[w for one in erased.values() for w in one.strong],
+        label="Gelöschtes Konto",
     )
-    _admin_log_forget(erased_models, strong=strong, weak=weak, label=label)
+    label = erased_label(pks[0]) if len(pks) == 1 else "Gelöschtes Konto"
+    _admin_log_forget(log_objects, strong=strong, weak=weak, label=label)
     # Login throttling rows are keyed by the username.
     try:
         from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     except ImportError:  # pragma: no cover - axes is installed
         pass
     else:
+        usernames = [p.username.lower() for p in locked]
         for model in (AccessAttempt, AccessFailureLog, AccessLog):
-            model.objects.filter(username__iexact=username).delete()
+            model.objects.alias(lowered=Lower("username")).filter(lowered__in=usernames).delete()
 
     # 4. Files go only once the deletion is committed (a rollback keeps both; a storage
     #    failure is finished by the worker).
-    files = [
-        getattr(instance, name)
-        for model, instances in collected.items()
-        for name in _file_fields(model)
-        for instance in instances
-        if getattr(instance, name)
-    ]
-    file_delete_after_commit(files=files)
-    ended = sessions_end(person_ids=[pk]) if _may_have_sessions(person) else 0
-    person.delete()
+    files: dict[int, list] = {pk: [] for pk in pks}
+    for model, instances in collected.items():
+        for name in _file_fields(model):
+            for instance in instances:
+                if getattr(instance, name):
+                    files.setdefault(owner.get((model, instance.pk), 0), []).append(
+                        getattr(instance, name)
+                    )
+    file_delete_after_commit(files=[f for group in files.values() for f in group])
+    with_sessions = [p.pk for p in locked if _may_have_sessions(p)]
+    ended = sessions_end(person_ids=with_sessions) if with_sessions else 0
+    Person.objects.filter(pk__in=pks).delete()
 
-    audit_log(
-        actor=actor,
-        action="person.delete",
-        object_type=Person._meta.label_lower,
-        object_id=str(pk),
-        object_label=label,
-        data={
-            "reason": str(reason),
-            "username_hash": audit_username_hash(username),
-            "deleted": plan.counts,
-            "files": len(files),
-            "registrations_kept_without_name": registration_ids,
-            "outbox_deleted": outbox_deleted,
-            "sessions_ended": ended,
-            "deletion_request_ids": request_ids if on_request else [],
-            "notice_mailed": bool(notice_to),
-        },
-    )
-    return DeletionResult(
-        person_id=pk,
-        counts=plan.counts,
-        registrations_kept=registration_ids,
-        mail_sent_to=notice_to,
-        sessions_ended=ended,
-    )
+    results, entries = [], []
+    for pk, one in erased.items():
+        plan = plans.get(pk)
+        counts = plan.counts if plan else {}
+        notice_to = one.mail_to if on_request else ""
+        entries.append(
+            {
+                "actor": actor,
+                "action": "person.delete",
+                "object_type": Person._meta.label_lower,
+                "object_id": str(pk),
+                "object_label": erased_label(pk),
+                "data": {
+                    "reason": str(reason),
+                    "username_hash": audit_username_hash(one.person.username),
+                    "deleted": counts,
+                    "files": len(files.get(pk, [])),
+                    "registrations_kept_without_name": one.registrations,
+                    "outbox_deleted": outbox_deleted,
+                    "sessions_ended": ended,
+                    "deletion_request_ids": sorted(
+                        r for r, owner_pk in request_owner.items() if owner_pk == pk and on_request
+                    ),
+                    "notice_mailed": bool(notice_to),
+                },
+            }
+        )
+        results.append(
+            DeletionResult(
+                person_id=pk,
+                counts=counts,
+                registrations_kept=one.registrations,
+                mail_sent_to=notice_to,
+                sessions_ended=ended,
+            )
+        )
+    audit_log_bulk(entries=entries)
+    return results
+
+
+def person_erase(*, person: Person, actor: Any, reason: str) -> DeletionResult:
+    """Erase one person (see ``people_erase``): on request ("Konto löschen") or by retention."""
+    results = people_erase(people=[person], actor=actor, reason=reason)
+    if not results:
+        raise ValidationError(_("Das Konto besteht nicht mehr."))
+    return results[0]
 
 
 def _may_have_sessions(person: Person) -> bool:

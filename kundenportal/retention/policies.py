@@ -65,7 +65,7 @@ from kundenportal.core.locks import advisory_locks_try, person_lock_key
 from kundenportal.documents import rules
 from kundenportal.documents.models import Certificate, CourseDocument, OnlineLink
 from kundenportal.notifications.models import OutboxMail
-from kundenportal.privacy.erasure import ErasureReason, person_erase, records_forget
+from kundenportal.privacy.erasure import ErasureReason, people_erase, records_forget
 from kundenportal.privacy.models import DeletionRequest
 from kundenportal.registrations.models import Participation, Registration
 
@@ -336,10 +336,18 @@ def _lock_account_names(pks: list) -> list:
     return [pk for pk, key in keys.items() if key in taken]
 
 
+# Accounts per call of the erasure core (its text searches of the logs and the outbox run once
+# per group).
+ERASE_GROUP = 100
+
+
 def _accounts_erase(pks: list) -> None:
     # The same erasure as on request: nothing that names the person stays.
-    for person in Person.objects.filter(pk__in=pks).order_by("pk"):
-        person_erase(person=person, actor=None, reason=ErasureReason.RETENTION)
+    people = list(Person.objects.filter(pk__in=pks).order_by("pk"))
+    for start in range(0, len(people), ERASE_GROUP):
+        people_erase(
+            people=people[start : start + ERASE_GROUP], actor=None, reason=ErasureReason.RETENTION
+        )
 
 
 def _forget(model: type[models.Model]) -> Callable[[list], None]:

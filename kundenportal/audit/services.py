@@ -99,6 +99,7 @@ def audit_entries_pseudonymise(
     actor_labels: dict[str, str],
     identifiers: list[str],
     label: str,
+    entry_ids: Iterable[int] = (),
 ) -> int:
     """After an erasure: the log keeps what was done and when, but no longer whom it named.
 
@@ -108,10 +109,10 @@ def audit_entries_pseudonymise(
     still carry, to the label that replaces them as the actor. Every text in the entries'
     data that contains one of ``identifiers`` (username, name, e-mail) is replaced, any
     username field too, and an object label naming one gets ``label``. Returns the number
-    of entries changed.
+    of entries changed. ``entry_ids`` are further entries to treat so (found naming them).
     """
     words = needles(identifiers)
-    query = models.Q(actor_id__in=list(actors))
+    query = models.Q(actor_id__in=list(actors)) | models.Q(pk__in=list(entry_ids))
     if actor_labels:
         query |= models.Q(actor_label__in=list(actor_labels))
     by_type: dict[str, list[str]] = {}

@@ -1,7 +1,7 @@
 """Erasure of a person: one core for the deletion on request and for the retention purge.
 
 FAQ: "Kann ich mein Konto löschen? ... eine Löschung über das Marketing ... beantragen." and
-"Alle älteren Daten ... werden automatisch gelöscht." Both end in ``person_erase``: staff
+"Alle älteren Daten ... werden automatisch gelöscht." Both end in ``people_erase``: staff
 delete an account on request (``account_delete``), the daily purge erases accounts whose
 10 years have passed (``retention.policies``). Either way the account, its participations,
 certificates (files durably, after commit), address changes, sessions and login-throttling
@@ -474,6 +474,14 @@ def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[Delet
         },
         identifiers=[w for one in erased.values() for w in one.strong],
         label="Gelöschtes Konto",
+        # Entries about rows that are gone already (a certificate staff deleted) still
+        # carry the name in their label or data.
+        entry_ids=naming_any(
+            # An erasure's own entry holds only a hash of the username.
+            AuditEntry.objects.exclude(action="person.delete"),
+            ["object_label", "data"],
+            strong,
+        ).values_list("pk", flat=True),
     )
     label = erased_label(pks[0]) if len(pks) == 1 else "Gelöschtes Konto"
     _admin_log_forget(log_objects, strong=strong, weak=weak, label=label)

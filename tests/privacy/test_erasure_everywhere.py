@@ -16,15 +16,16 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib import admin
-from django.contrib.admin.models import LogEntry
+from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.sessions.models import Session
 from django.db import connection
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from kundenportal.accounts.credentials import person_set_own_password
 from kundenportal.accounts.models import Person
 from kundenportal.audit.admin import AuditedModelAdmin
+from kundenportal.companies.models import AddressChange, Company
 from kundenportal.companies.services import address_change_create
 from kundenportal.confirmations.services import event_confirm
 from kundenportal.documents.models import Certificate
@@ -32,8 +33,9 @@ from kundenportal.notifications.delivery import outbox_process
 from kundenportal.notifications.models import OutboxMail
 from kundenportal.privacy.erasure import account_delete
 from kundenportal.privacy.merge import accounts_merge
+from kundenportal.privacy.models import DeletionRequest
 from kundenportal.privacy.services import deletion_request_create
-from kundenportal.registrations.models import Participation
+from kundenportal.registrations.models import Participation, Registration
 from kundenportal.registrations.services import (
     AddressData,
     ParticipantData,
@@ -89,25 +91,33 @@ def leftovers() -> list[tuple[str, str]]:
 
 def _act_through_every_logging_admin(staff, person: Person) -> int:
     """Each admin that logs (AuditedModelAdmin) records an addition and a change of each of
-    the person's objects it manages, the change naming an inline row as Django does."""
+    the person's objects it manages, the change naming an inline row as Django does; and
+    staff delete a certificate through the admin's own delete page."""
+    without = Participation.objects.filter(person=person, certificate__isnull=True).first()
+    wrong = CertificateFactory(participation=without, title=f"Irrtum {LAST}")
+    staff_client = Client()
+    staff_client.force_login(staff)
+    response = staff_client.post(
+        reverse("admin:documents_certificate_delete", args=[wrong.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert LogEntry.objects.filter(action_flag=DELETION, object_repr__icontains=LAST).exists()
+
     request = RequestFactory().post("/verwaltung/")
     request.user = staff
+    participations = Participation.objects.filter(person=person)
     own = {
         "accounts.person": Person.objects.filter(pk=person.pk),
-        "registrations.participation": Participation.objects.filter(person=person),
-        "registrations.registration": person.participations.model.objects.none(),
+        "registrations.participation": participations,
+        "registrations.registration": Registration.objects.filter(
+            participations__person=person
+        ).distinct(),
+        "documents.certificate": Certificate.objects.filter(participation__person=person),
+        "companies.addresschange": AddressChange.objects.filter(person=person),
+        "privacy.deletionrequest": DeletionRequest.objects.filter(person=person),
+        "companies.company": Company.objects.filter(pk=person.company_id),
     }
-    from kundenportal.companies.models import AddressChange
-    from kundenportal.privacy.models import DeletionRequest
-    from kundenportal.registrations.models import Registration
-
-    own["registrations.registration"] = Registration.objects.filter(
-        participations__person=person
-    ).distinct()
-    own["documents.certificate"] = Certificate.objects.filter(participation__person=person)
-    own["companies.addresschange"] = AddressChange.objects.filter(person=person)
-    own["privacy.deletionrequest"] = DeletionRequest.objects.filter(person=person)
-    own["companies.company"] = type(person.company).objects.filter(pk=person.company_id)
+    inline = [{"added": {"name": "Teilnahme", "object": str(p)}} for p in participations[:1]]
     acted = 0
     for model, model_admin in admin.site._registry.items():
         if not isinstance(model_admin, AuditedModelAdmin):
@@ -115,10 +125,6 @@ def _act_through_every_logging_admin(staff, person: Person) -> int:
         objects = own.get(model._meta.label_lower)
         assert objects is not None, f"{model._meta.label_lower}: add it to this test"
         for obj in objects:
-            inline = [
-                {"added": {"name": "Teilnahme", "object": str(p)}}
-                for p in Participation.objects.filter(person=person)[:1]
-            ]
             model_admin.log_addition(request, obj, [{"added": {}}])
             model_admin.log_change(request, obj, [{"changed": {"fields": ["x"]}}, *inline])
             acted += 1

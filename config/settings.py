@@ -323,6 +323,9 @@ OUTBOX_SENDING_TIMEOUT_SECONDS = env.int("OUTBOX_SENDING_TIMEOUT_SECONDS", defau
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)
 # Sent mails (names, addresses) are deleted after this many days.
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=90)
+# Failed mails (staff may send them again from the outbox list) are deleted this many days
+# after they were queued.
+OUTBOX_FAILED_KEEP_DAYS = env.int("OUTBOX_FAILED_KEEP_DAYS", default=90)
 WORKER_POLL_SECONDS = env.float("WORKER_POLL_SECONDS", default=2.0)
 
 # --- Portal: documents, login throttling, CSP, session limits -------------------------------

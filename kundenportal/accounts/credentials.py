@@ -149,3 +149,12 @@ def credentials_mail_sent(*, person: Person, credentials: dict) -> None:
     with transaction.atomic():
         _initial_password_store(person=person, hashed=hashed)
         audit_log(actor=None, action="person.initial_password_issued", obj=person)
+
+
+def credentials_sent_hook(mail, provided: dict) -> None:
+    """Sent hook (``notifications.rendering.mail_sent_hook``) of every mail with credentials
+    (Durchführungsbestätigung, "Zugangsdaten erneut senden"): the initial password in the
+    mail now counts. Its context provider returned ``person_id`` and ``credentials``."""
+    person = Person.objects.filter(pk=provided.get("person_id")).first()
+    if person is not None:
+        credentials_mail_sent(person=person, credentials=provided.get("credentials", {}))

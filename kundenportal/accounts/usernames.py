@@ -10,8 +10,9 @@ import hmac
 import re
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
+from kundenportal.core.locks import username_issuing_lock
 from kundenportal.core.text import to_ascii
 
 from .models import Person, UsernameSeries
@@ -56,19 +57,6 @@ def _candidate(base: str, suffix: int) -> str:
     return base if suffix == 0 else f"{base}{suffix}"
 
 
-# One key for all issuing: single issues share it, a bulk issue (customer import) holds it
-# alone, so the bulk path may create series rows without racing a single issue.
-_ISSUING_LOCK_KEY = 0x6B705F75736E  # "kp_usn"
-
-
-def _issuing_lock(*, exclusive: bool) -> None:
-    if connection.vendor != "postgresql":
-        return  # SQLite admits one writing transaction at a time anyway.
-    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {function}(%s)", [_ISSUING_LOCK_KEY])
-
-
 @transaction.atomic
 def username_issue(*, first_name: str, last_name: str) -> str:
     """Reserve the next free username for this name; never issued before, never again.
@@ -78,7 +66,7 @@ def username_issue(*, first_name: str, last_name: str) -> str:
     suffix reads one row, not all earlier accounts of that name.
     """
     base = username_base(first_name=first_name, last_name=last_name)
-    _issuing_lock(exclusive=False)
+    username_issuing_lock(exclusive=False)
     series, created = UsernameSeries.objects.select_for_update().get_or_create(
         base_hash=_base_hash(base), defaults={"last_suffix": 0}
     )
@@ -105,7 +93,7 @@ def usernames_issue_many(*, names: list[tuple[str, str]]) -> list[str]:
     """
     if not names:
         return []
-    _issuing_lock(exclusive=True)
+    username_issuing_lock(exclusive=True)
     bases = [username_base(first_name=first, last_name=last) for first, last in names]
     hashes = {base: _base_hash(base) for base in bases}
     series: dict[str, UsernameSeries] = {}

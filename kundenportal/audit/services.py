@@ -1,9 +1,12 @@
 import hashlib
 import hmac
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+
+from kundenportal.core.scrub import needles, scrub
 
 from .models import AuditEntry
 
@@ -16,6 +19,28 @@ def _mask(data: dict[str, Any]) -> dict[str, Any]:
         key: "***" if any(marker in key.lower() for marker in _SECRET_MARKERS) else value
         for key, value in data.items()
     }
+
+
+def _entry(
+    *,
+    actor: Any | None,
+    action: str,
+    obj: models.Model | None,
+    data: dict[str, Any] | None,
+    object_type: str = "",
+    object_id: str = "",
+    object_label: str = "",
+) -> AuditEntry:
+    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
+    return AuditEntry(
+        actor=actor_obj,
+        actor_label=actor_obj.get_username() if actor_obj else "System",
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else object_type,
+        object_id=str(obj.pk) if obj is not None else object_id,
+        object_label=str(obj)[:300] if obj is not None else object_label,
+        data=_mask(data or {}),
+    )
 
 
 def audit_log(
@@ -33,66 +58,81 @@ def audit_log(
     Without ``obj`` (an action on many rows, or an object that is gone) ``object_type``,
     ``object_id`` and ``object_label`` say what it was about.
     """
-    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
-    return AuditEntry.objects.create(
-        actor=actor_obj,
-        actor_label=actor_obj.get_username() if actor_obj else "System",
+    entry = _entry(
+        actor=actor,
         action=action,
-        object_type=obj._meta.label_lower if obj is not None else object_type,
-        object_id=str(obj.pk) if obj is not None else object_id,
-        object_label=str(obj)[:300] if obj is not None else object_label,
-        data=_mask(data or {}),
+        obj=obj,
+        data=data,
+        object_type=object_type,
+        object_id=object_id,
+        object_label=object_label,
+    )
+    entry.save()
+    return entry
+
+
+def audit_log_many(
+    *,
+    actor: Any | None,
+    action: str,
+    objects: Iterable[models.Model],
+    data: dict[str, Any] | None = None,
+) -> list[AuditEntry]:
+    """One entry per object, written in bulk (an import of thousands of accounts); the same
+    entries as ``audit_log`` would write, secrets masked alike."""
+    return audit_log_bulk(
+        entries=[{"actor": actor, "action": action, "obj": obj, "data": data} for obj in objects]
     )
 
 
-def _scrub(value: Any, needles: tuple[str, ...], replacement: str) -> Any:
-    if isinstance(value, str):
-        lowered = value.lower()
-        return replacement if any(n in lowered for n in needles) else value
-    if isinstance(value, list):
-        return [_scrub(item, needles, replacement) for item in value]
-    if isinstance(value, dict):
-        # A username under any key ("merged_usernames" …) goes whatever it is.
-        return {
-            key: replacement if "username" in key.lower() else _scrub(item, needles, replacement)
-            for key, item in value.items()
-        }
-    return value
+def audit_log_bulk(*, entries: Iterable[dict[str, Any]]) -> list[AuditEntry]:
+    """Many entries in a few queries; each item holds the keyword arguments of ``audit_log``."""
+    return AuditEntry.objects.bulk_create(
+        [_entry(**{"obj": None, "data": None, **item}) for item in entries], batch_size=500
+    )
 
 
 def audit_entries_pseudonymise(
     *,
-    objects: dict[str, list[Any]],
-    actor_id: int,
+    objects: dict[tuple[str, str], str],
+    actors: dict[int, str],
+    actor_labels: dict[str, str],
     identifiers: list[str],
     label: str,
+    entry_ids: Iterable[int] = (),
 ) -> int:
     """After an erasure: the log keeps what was done and when, but no longer whom it named.
 
-    ``objects`` maps ``object_type`` (``app_label.model``) to primary keys of erased objects;
-    their entries get ``label`` instead of the old object label, and every text in their data
-    that contains one of ``identifiers`` (username, name, e-mail) is replaced. Entries the
-    person made themselves keep no name of the actor either. Returns the number changed.
+    ``objects`` maps (``object_type``, ``object_id``) of erased objects to the label their
+    entries get instead of the old one; ``actors`` maps the ids of erased accounts, and
+    ``actor_labels`` the (lower-case) names that entries of accounts erased earlier (merged)
+    still carry, to the label that replaces them as the actor. Every text in the entries'
+    data that contains one of ``identifiers`` (username, name, e-mail) is replaced, any
+    username field too, and an object label naming one gets ``label``. Returns the number
+    of entries changed. ``entry_ids`` are further entries to treat so (found naming them).
     """
-    needles = tuple(i.lower() for i in identifiers if i and len(i) >= 3)
-    query = models.Q(actor_id=actor_id) | models.Q(actor_label__in=[i for i in identifiers if i])
-    for object_type, ids in objects.items():
-        if ids:
-            query |= models.Q(object_type=object_type, object_id__in=[str(i) for i in ids])
+    words = needles(identifiers)
+    query = models.Q(actor_id__in=list(actors)) | models.Q(pk__in=list(entry_ids))
+    if actor_labels:
+        query |= models.Q(actor_label__in=list(actor_labels))
+    by_type: dict[str, list[str]] = {}
+    for object_type, object_id in objects:
+        by_type.setdefault(object_type, []).append(object_id)
+    for object_type, ids in by_type.items():
+        query |= models.Q(object_type=object_type, object_id__in=ids)
     changed = []
     for entry in AuditEntry.objects.filter(query).iterator(chunk_size=500):
-        entry.data = _scrub(entry.data, needles, "(gelöscht)")
-        if entry.actor_id == actor_id or entry.actor_label.lower() in needles:
+        entry.data = scrub(entry.data, words, username_keys=True)
+        if entry.actor_id in actors:
+            entry.actor_label = actors[entry.actor_id]
+        elif entry.actor_label.lower() in actor_labels:
+            entry.actor_label = actor_labels[entry.actor_label.lower()]
+        elif entry.actor_label.lower() in words:
             entry.actor_label = label
-        if entry.object_type in objects and entry.object_id in {
-            str(i) for i in objects[entry.object_type]
-        }:
-            entry.object_label = (
-                label
-                if entry.object_type.endswith(".person")
-                else (f"{label}: {entry.object_type.split('.')[-1]} Nr. {entry.object_id}")
-            )
-        elif any(n in entry.object_label.lower() for n in needles):
+        key = (entry.object_type, entry.object_id)
+        if key in objects:
+            entry.object_label = objects[key]
+        elif any(w in entry.object_label.lower() for w in words):
             entry.object_label = label
         changed.append(entry)
     AuditEntry.objects.bulk_update(changed, ["data", "actor_label", "object_label"], batch_size=500)

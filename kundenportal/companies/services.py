@@ -5,36 +5,18 @@ weiteren Anmeldung müssen Sie Ihre Adressdaten eingeben, die dann nach einer Pr
 Anmeldeprozess bei Änderungen automatisch im Kundenportal aktualisiert werden."
 """
 
-import hashlib
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kundenportal.audit.services import audit_log
+from kundenportal.core.locks import advisory_lock, company_lock_key
 from kundenportal.core.text import match_key
 
 from .models import AddressChange, AddressFields, Company
-
-
-def advisory_lock_id(key: str) -> int:
-    """The PostgreSQL advisory-lock number (signed 64 bits) for a text key."""
-    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
-
-
-def advisory_lock(*, key: str) -> None:
-    """Serialise concurrent transactions that would create the same thing (PostgreSQL).
-
-    Held until the surrounding transaction ends. SQLite needs none: its IMMEDIATE
-    transactions already admit one writer at a time.
-    """
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [advisory_lock_id(key)])
 
 
 def _clean(value: str | None) -> str:
@@ -76,7 +58,7 @@ def company_resolve(
     if len(key) > Company._meta.get_field("name_key").max_length:
         raise ValidationError({"name": _("Der Firmenname ist zu lang.")})
     # Two registrations naming the same new company at once must not create it twice.
-    advisory_lock(key=f"company:{key}")
+    advisory_lock(key=company_lock_key(name_key=key))
     company = Company.objects.filter(name_key=key).order_by("id").first()
     if company is not None:
         return company, False

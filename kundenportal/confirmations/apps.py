@@ -10,14 +10,15 @@ class ConfirmationsConfig(AppConfig):
     verbose_name = _("Durchführungsbestätigungen")
 
     def ready(self):
+        from kundenportal.accounts.credentials import credentials_sent_hook
         from kundenportal.notifications.jobs import loop_task
         from kundenportal.notifications.rendering import mail_context_provider, mail_sent_hook
 
-        from .mail import TEMPLATE, confirmation_mail_context, confirmation_mail_sent
+        from .mail import TEMPLATE, confirmation_mail_context
         from .services import confirmations_enqueue_pending
 
         mail_context_provider(TEMPLATE)(confirmation_mail_context)
-        mail_sent_hook(TEMPLATE)(confirmation_mail_sent)
+        mail_sent_hook(TEMPLATE)(credentials_sent_hook)
         # SPEC: "a participant registered after the confirmation gets the mail at once" — the
         # worker looks on every loop (one indexed query when there is nothing to do).
         loop_task("confirmations.enqueue_pending")(confirmations_enqueue_pending)

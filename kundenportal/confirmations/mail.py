@@ -4,8 +4,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from kundenportal.accounts.credentials import credentials_for_mail, credentials_mail_sent
-from kundenportal.accounts.models import Person
+from kundenportal.accounts.credentials import credentials_for_mail
 from kundenportal.events.models import Event
 from kundenportal.notifications.models import OutboxMail
 from kundenportal.notifications.rendering import MailObsolete
@@ -50,10 +49,3 @@ def confirmation_mail_context(mail: OutboxMail) -> dict[str, Any]:
             person=person, seed=mail.secret_seed("initial_password"), recipients=mail.to
         ),
     }
-
-
-def confirmation_mail_sent(mail: OutboxMail, provided: dict[str, Any]) -> None:
-    """Sent hook for ``confirmation``: the initial password in the mail now counts."""
-    person = Person.objects.filter(pk=provided.get("person_id")).first()
-    if person is not None:
-        credentials_mail_sent(person=person, credentials=provided.get("credentials", {}))

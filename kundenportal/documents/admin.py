@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -17,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from kundenportal.audit.admin import AuditedModelAdmin
+from kundenportal.core.files import file_delete_after_commit
 from kundenportal.core.formatting import date_text
 from kundenportal.core.uploads import upload_check
 
@@ -51,21 +51,15 @@ class StoredFileAdmin(admin.ModelAdmin):
             file_metadata_apply(target=obj, upload=obj.file)
         super().save_model(request, obj, form, change)
 
+    # The record goes first; the file once that is committed (a rollback keeps both, a
+    # failed storage delete is finished by the worker).
     def delete_model(self, request, obj):
-        _delete_files_on_commit([obj])
+        file_delete_after_commit(files=[obj.file])
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
-        _delete_files_on_commit(list(queryset))
+        file_delete_after_commit(files=[obj.file for obj in queryset])
         super().delete_queryset(request, queryset)
-
-
-def _delete_files_on_commit(objects) -> None:
-    # The record goes first; the file only once that is committed (a rollback keeps both).
-    for obj in objects:
-        if obj.file:
-            storage, name = obj.file.storage, obj.file.name
-            transaction.on_commit(lambda s=storage, n=name: s.delete(n))
 
 
 @admin.register(CourseDocument)

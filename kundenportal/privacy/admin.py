@@ -21,14 +21,9 @@ from kundenportal.accounts.addresses import address_for_secrets
 from kundenportal.accounts.models import Person
 from kundenportal.audit.admin import AuditedModelAdmin, audit_list_view
 
-from .accounts import (
-    account_delete,
-    account_deletion_plan,
-    accounts_for_usernames,
-    accounts_merge,
-    credentials_resend,
-    usernames_parse,
-)
+from .credentials import credentials_resend
+from .erasure import account_delete, account_deletion_plan
+from .merge import accounts_for_usernames, accounts_merge, usernames_parse
 from .models import DeletionRequest
 from .selectors import accounts_merge_preview, events_booked_twice
 

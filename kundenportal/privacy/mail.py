@@ -18,7 +18,7 @@ def credentials_mail_context(mail: OutboxMail) -> dict[str, Any]:
     if not person.is_active:
         raise MailObsolete(_("Das Konto ist deaktiviert."))
     return {
-        # The sent hook (confirmations.mail.confirmation_mail_sent) reads these two.
+        # The sent hook (accounts.credentials.credentials_sent_hook) reads these two.
         "person_id": person.pk,
         "participant": {
             "salutation": person.get_salutation_display() if person.salutation else "",
@@ -31,5 +31,6 @@ def credentials_mail_context(mail: OutboxMail) -> dict[str, Any]:
 
 
 def account_deleted_mail_sent(mail: OutboxMail, provided: dict[str, Any]) -> None:
-    """Once the notice of a deletion has gone out, its row keeps no name of the person."""
-    OutboxMail.objects.filter(pk=mail.pk).update(context={})
+    """Once the notice of a deletion has gone out, its row keeps no name or address of the
+    person (the template name and the time stay)."""
+    OutboxMail.objects.filter(pk=mail.pk).update(context={}, to=[])

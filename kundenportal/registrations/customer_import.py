@@ -24,8 +24,7 @@ from django.utils.translation import gettext as _
 
 from kundenportal.accounts.models import Person
 from kundenportal.accounts.usernames import usernames_issue_many
-from kundenportal.audit.models import AuditEntry
-from kundenportal.audit.services import audit_log
+from kundenportal.audit.services import audit_log, audit_log_many
 from kundenportal.companies.models import Company
 from kundenportal.companies.services import company_resolve
 from kundenportal.core.formatting import date_text
@@ -459,20 +458,11 @@ def _import(rows: list[ImportRow], events: dict[str, Event], *, actor: Any) -> I
     for person, username in zip(new_people, usernames, strict=True):
         person.username = username
     Person.objects.bulk_create(new_people, batch_size=500)
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor=actor if getattr(actor, "pk", None) else None,
-                actor_label=actor.get_username() if getattr(actor, "pk", None) else "System",
-                action="person.create",
-                object_type=Person._meta.label_lower,
-                object_id=str(person.pk),
-                object_label=str(person)[:300],
-                data={"source": "customers.import"},
-            )
-            for person in new_people
-        ],
-        batch_size=500,
+    audit_log_many(
+        actor=actor,
+        action="person.create",
+        objects=new_people,
+        data={"source": "customers.import"},
     )
 
     active = set(

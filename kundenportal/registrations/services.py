@@ -26,9 +26,9 @@ from kundenportal.companies.services import (
     address_change_create,
     address_differs,
     address_normalise,
-    advisory_lock,
     company_resolve,
 )
+from kundenportal.core.locks import advisory_lock, person_lock_key
 from kundenportal.core.text import match_key
 from kundenportal.events.models import Event
 from kundenportal.events.presentation import event_mail_context
@@ -193,12 +193,6 @@ def person_reuse(
             data={"registration_id": source_registration_id},
         )
     return change
-
-
-def person_lock_key(*, name_key: str, company_id: int | None) -> str:
-    """Key of the lock held while an account for this name at this company is looked up and
-    reused or created (the retention purge tries the same lock before deleting accounts)."""
-    return f"person:{name_key}:{company_id or 'private'}"
 
 
 def person_resolve(

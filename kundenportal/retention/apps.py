@@ -12,6 +12,7 @@ class RetentionConfig(AppConfig):
     verbose_name = _("Aufbewahrung")
 
     def ready(self):
+        from kundenportal.core.files import pending_files_delete_job
         from kundenportal.notifications.jobs import periodic_job
 
         from .services import retention_purge_job
@@ -22,3 +23,7 @@ class RetentionConfig(AppConfig):
         periodic_job(
             "retention.purge", daily_at=dt.time(hour, minute), lease=dt.timedelta(hours=6)
         )(retention_purge_job)
+        # Files whose delete failed after their record's deletion committed (storage down).
+        periodic_job("files.pending_delete", every=dt.timedelta(minutes=5))(
+            pending_files_delete_job
+        )

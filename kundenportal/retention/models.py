@@ -27,29 +27,6 @@ class PurgeState(models.Model):
         return self.name
 
 
-class PendingFileDeletion(models.Model):
-    """A file whose record is already deleted and that must still leave the storage.
-
-    Written in the transaction that deletes the record; the file is deleted after the commit
-    and this row with it. If that fails (storage down, process killed between commit and
-    delete), the next run tries again, so no file of a deleted record stays behind.
-    """
-
-    field = models.CharField(_("Feld"), max_length=100)  # "documents.certificate.file"
-    name = models.CharField(_("Dateiname im Speicher"), max_length=255)
-    created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
-    attempts = models.PositiveIntegerField(_("Versuche"), default=0)
-    last_error = models.TextField(_("Letzter Fehler"), blank=True)
-
-    class Meta:
-        verbose_name = _("Ausstehende Dateilöschung")
-        verbose_name_plural = _("Ausstehende Dateilöschungen")
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class RetentionSchedule(PurgeState):
     """Admin entry "Aufbewahrung: Was als Nächstes gelöscht wird" (a page, not a list)."""
 

@@ -30,13 +30,18 @@ Rules that the conditions encode (in the order the purge runs them):
    registration ended more than 10 years ago.
 6. Deletion requests already handled: 10 years after they were handled.
 7. Audit entries: 10 years after they were written.
-8. Accounts: a participant's account (never staff) with no participation left and no
-   activity (login, creation) for 10 years is deleted. Its username stays reserved: only the
-   keyed hash in ``UsernameSeries`` outlives it, so the name is never issued again.
-9. Technical data: expired sessions, login attempts past their cool-off, old login logs.
+8. Django's admin log (``django_admin_log``, beside the audit log): 10 years, like the audit.
+9. Accounts: a participant's account (never staff) with no participation left and no
+   activity (login, creation) for 10 years is erased by ``privacy.erasure.person_erase``, the
+   same core as a deletion on request, so nothing that names the person stays. Its username
+   stays reserved: only the keyed hash in ``UsernameSeries`` outlives it.
+10. Mails: sent and cancelled ones after ``OUTBOX_KEEP_DAYS`` (the notifications app's
+    ``outbox_purge`` deletes by the same rule), failed ones after ``OUTBOX_FAILED_KEEP_DAYS``.
+11. Technical data: expired sessions, login attempts past their cool-off, old login logs.
 
-Sent and cancelled mails are deleted by the notifications app (``outbox_purge``, daily, after
-``OUTBOX_KEEP_DAYS``).
+Rows of person data that a policy deletes first lose their labels in the audit log and their
+entries in the admin log (``privacy.erasure.records_forget``). Every model with personal data
+has a policy here or is listed in ``KEPT`` with the reason (a test holds that).
 
 Every condition is monotonic in the day (what is due today is due tomorrow too), which the
 preview in the admin relies on.
@@ -56,13 +61,14 @@ from django.utils.translation import gettext_lazy as _
 from kundenportal.accounts.models import Person
 from kundenportal.audit.models import AuditEntry
 from kundenportal.companies.models import AddressChange
-from kundenportal.companies.services import advisory_lock_id
 from kundenportal.core.formatting import date_text
+from kundenportal.core.locks import advisory_locks_try, person_lock_key
 from kundenportal.documents import rules
 from kundenportal.documents.models import Certificate, CourseDocument, OnlineLink
+from kundenportal.notifications.models import OutboxMail
+from kundenportal.privacy.erasure import ErasureReason, people_erase, records_forget
 from kundenportal.privacy.models import DeletionRequest
 from kundenportal.registrations.models import Participation, Registration
-from kundenportal.registrations.services import person_lock_key
 
 
 @dataclass(frozen=True)
@@ -163,6 +169,23 @@ def deletion_requests_due(moment: Moment) -> Q:
 def audit_entries_due(moment: Moment) -> Q:
     # Entries name the person they concern; the 10 years apply to them as well.
     return Q(created_at__lt=_start_of(person_data_cutoff(moment)))
+
+
+def admin_log_due(moment: Moment) -> Q:
+    # Django's admin log names the objects staff changed (a participant's name); 10 years.
+    return Q(action_time__lt=_start_of(person_data_cutoff(moment)))
+
+
+def sent_mails_due(moment: Moment) -> Q:
+    # Sent and cancelled mails hold addresses and names (the notifications app's rule).
+    limit = moment.now - dt.timedelta(days=settings.OUTBOX_KEEP_DAYS)
+    return Q(status__in=[OutboxMail.Status.SENT, OutboxMail.Status.CANCELLED], created_at__lt=limit)
+
+
+def failed_mails_due(moment: Moment) -> Q:
+    # Staff may send a failed mail again for a while; then it goes like a sent one.
+    limit = moment.now - dt.timedelta(days=settings.OUTBOX_FAILED_KEEP_DAYS)
+    return Q(status=OutboxMail.Status.FAILED, created_at__lt=limit)
 
 
 def accounts_due(moment: Moment) -> Q:
@@ -289,6 +312,8 @@ class Policy:
     # returns those that may go (the others stay for the next run).
     lock: Callable[[list], list] | None = None
     before_delete: Callable[[list], None] | None = None
+    # Deletes the rows itself instead of a plain delete of the queryset.
+    delete: Callable[[list], None] | None = None
     # Files of the rows about to be deleted (and of rows their deletion cascades to), as
     # ("app.model.field", storage name) pairs.
     files: Callable[[list], list[tuple[str, str]]] | None = None
@@ -306,29 +331,39 @@ def _lock_account_names(pks: list) -> list:
     """
     if connection.vendor != "postgresql" or not pks:
         return pks  # SQLite admits one writing transaction at a time.
-    rows = list(Person.objects.filter(pk__in=pks).values_list("pk", "name_key", "company_id"))
+    rows = Person.objects.filter(pk__in=pks).values_list("pk", "name_key", "company_id")
     keys = {
-        pk: advisory_lock_id(person_lock_key(name_key=name_key, company_id=company_id))
+        pk: person_lock_key(name_key=name_key, company_id=company_id)
         for pk, name_key, company_id in rows
     }
-    # One round trip; a lock that is taken is skipped, never waited for (so no deadlock).
-    by_key = {key: pk for pk, key in keys.items()}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT k FROM unnest(%s::bigint[]) AS t(k) WHERE pg_try_advisory_xact_lock(k)",
-            [list(by_key)],
+    taken = advisory_locks_try(keys=list(keys.values()))
+    return [pk for pk, key in keys.items() if key in taken]
+
+
+# Accounts per call of the erasure core (its text searches of the logs and the outbox run once
+# per group).
+ERASE_GROUP = 100
+
+
+def _accounts_erase(pks: list) -> None:
+    # The same erasure as on request: nothing that names the person stays.
+    people = list(Person.objects.filter(pk__in=pks).order_by("pk"))
+    for start in range(0, len(people), ERASE_GROUP):
+        people_erase(
+            people=people[start : start + ERASE_GROUP], actor=None, reason=ErasureReason.RETENTION
         )
-        return [by_key[key] for (key,) in cursor.fetchall()]
 
 
-def _account_before_delete(pks: list) -> None:
-    # Nothing that names the person may stay: their deletion requests go, and audit entries
-    # by or about them keep only ids (the record of what staff did stays).
-    DeletionRequest.objects.filter(person_id__in=pks).delete()
-    AuditEntry.objects.filter(actor_id__in=pks).update(actor_label=str(_("Gelöschtes Konto")))
-    AuditEntry.objects.filter(
-        object_type=Person._meta.label_lower, object_id__in=[str(pk) for pk in pks]
-    ).update(object_label=str(_("Gelöschtes Konto")))
+def _forget(model: type[models.Model]) -> Callable[[list], None]:
+    return lambda pks: records_forget(model=model, pks=pks)
+
+
+def _admin_log_model() -> type[models.Model] | None:
+    from django.apps import apps
+
+    return (
+        apps.get_model("admin", "LogEntry") if apps.is_installed("django.contrib.admin") else None
+    )
 
 
 POLICIES: Sequence[Policy] = (
@@ -354,6 +389,7 @@ POLICIES: Sequence[Policy] = (
         condition=certificates_due,
         files=_files("documents.certificate.file", Certificate, "pk"),
         describe=_describe_certificates,
+        before_delete=_forget(Certificate),
     ),
     Policy(
         key="participations",
@@ -363,6 +399,7 @@ POLICIES: Sequence[Policy] = (
         describe=_describe_participations,
         # A certificate still here would go with its participation (CASCADE).
         files=_files("documents.certificate.file", Certificate, "participation_id"),
+        before_delete=_forget(Participation),
     ),
     Policy(
         key="registrations",
@@ -370,18 +407,21 @@ POLICIES: Sequence[Policy] = (
         model=lambda: Registration,
         condition=registrations_due,
         describe=_describe_registrations,
+        before_delete=_forget(Registration),
     ),
     Policy(
         key="address_changes",
         label=_("Adressänderungen"),
         model=lambda: AddressChange,
         condition=address_changes_due,
+        before_delete=_forget(AddressChange),
     ),
     Policy(
         key="deletion_requests",
         label=_("Erledigte Löschanträge"),
         model=lambda: DeletionRequest,
         condition=deletion_requests_due,
+        before_delete=_forget(DeletionRequest),
     ),
     Policy(
         key="audit_entries",
@@ -390,14 +430,32 @@ POLICIES: Sequence[Policy] = (
         condition=audit_entries_due,
     ),
     Policy(
+        key="admin_log",
+        label=_("Einträge im Änderungsprotokoll der Verwaltung"),
+        model=_admin_log_model,
+        condition=admin_log_due,
+    ),
+    Policy(
         key="accounts",
         label=_("Konten ohne Daten und Aktivität"),
         model=lambda: Person,
         condition=accounts_due,
         describe=_describe_accounts,
         lock=_lock_account_names,
-        files=_files("documents.certificate.file", Certificate, "participation__person_id"),
-        before_delete=_account_before_delete,
+        delete=_accounts_erase,
+    ),
+    Policy(
+        key="sent_mails",
+        label=_("Versandte und entfallene E-Mails"),
+        model=lambda: OutboxMail,
+        condition=sent_mails_due,
+        in_schedule=False,
+    ),
+    Policy(
+        key="failed_mails",
+        label=_("Fehlgeschlagene E-Mails"),
+        model=lambda: OutboxMail,
+        condition=failed_mails_due,
     ),
     Policy(
         key="sessions",
@@ -428,6 +486,16 @@ POLICIES: Sequence[Policy] = (
         in_schedule=False,
     ),
 )
+
+
+# Tables with personal data that no policy above deletes, and why (also in the README,
+# "Retention"). A test fails when a model with personal data is in neither list.
+WITHOUT_POLICY: dict[str, str] = {
+    "accounts.person_groups": "only ids; deleted with the account",
+    "accounts.person_user_permissions": "only ids; deleted with the account",
+    "axes.accessattemptexpiration": "deleted with its login attempt",
+    "companies.company": "the company's own name and address, no person's; kept for bookings",
+}
 
 
 def policy_by_key(key: str) -> Policy:

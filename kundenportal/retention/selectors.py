@@ -10,10 +10,11 @@ import datetime as dt
 from django.db.models import Count
 from django.utils import timezone
 
+from kundenportal.core.models import PendingFileDeletion
 from kundenportal.notifications.jobs import registered_jobs
 from kundenportal.notifications.models import PeriodicJob
 
-from .models import PendingFileDeletion, PurgeState
+from .models import PurgeState
 from .policies import Moment, active_policies
 from .services import LOCK_NAME
 

@@ -16,15 +16,16 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from kundenportal.audit.services import audit_log
+from kundenportal.core.files import file_delete_after_commit, pending_files_delete
+from kundenportal.core.models import PendingFileDeletion
 
-from .models import PendingFileDeletion, PurgeState
+from .models import PurgeState
 from .policies import POLICIES, Moment, Policy, active_policies
 
 logger = logging.getLogger(__name__)
@@ -90,59 +91,12 @@ def _lock_release(token: str, **fields) -> None:
 # --- files ----------------------------------------------------------------------------------
 
 
-def _storage(label: str):
-    app_label, model_name, field_name = label.split(".")
-    return apps.get_model(app_label, model_name)._meta.get_field(field_name).storage
-
-
-def pending_files_delete(*, ids: list[int] | None = None) -> tuple[int, int]:
-    """Delete the files of deleted records from storage; (deleted, still pending).
-
-    A file that is already gone counts as deleted. An error leaves its row for the next run.
-    """
-    rows = PendingFileDeletion.objects.order_by("pk")
-    if ids is not None:
-        rows = rows.filter(pk__in=ids)
-    deleted = failed = 0
-    last_pk = 0
-    while True:
-        chunk = list(rows.filter(pk__gt=last_pk)[: settings.RETENTION_BATCH_SIZE])
-        if not chunk:
-            break
-        last_pk = chunk[-1].pk
-        done = []
-        for row in chunk:
-            try:
-                _storage(row.field).delete(row.name)
-            except FileNotFoundError:
-                done.append(row.pk)
-            except Exception as exc:
-                failed += 1
-                logger.warning("retention: file %s not deleted yet: %s", row.name, exc)
-                PendingFileDeletion.objects.filter(pk=row.pk).update(
-                    attempts=row.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000]
-                )
-            else:
-                done.append(row.pk)
-        PendingFileDeletion.objects.filter(pk__in=done).delete()
-        deleted += len(done)
-    return deleted, failed
-
-
 def _files_forget_after_commit(files: list[tuple[str, str]], result: PurgeResult) -> None:
-    if not files:
-        return
-    created = PendingFileDeletion.objects.bulk_create(
-        PendingFileDeletion(field=label, name=name) for label, name in files
-    )
-    ids = [row.pk for row in created if row.pk is not None]
-
-    def delete_files() -> None:
-        done, failed = pending_files_delete(ids=ids) if ids else pending_files_delete()
-        result.files_deleted += done
+    def count(deleted: int, failed: int) -> None:
+        result.files_deleted += deleted
         result.files_pending += failed
 
-    transaction.on_commit(delete_files)
+    file_delete_after_commit(files=files, done=count)
 
 
 # --- the purge ------------------------------------------------------------------------------
@@ -182,7 +136,10 @@ def _purge_policy(
                 _files_forget_after_commit(policy.files(pks), result)
             if policy.before_delete is not None:
                 policy.before_delete(pks)
-            manager.filter(pk__in=pks).delete()
+            if policy.delete is not None:
+                policy.delete(pks)
+            else:
+                manager.filter(pk__in=pks).delete()
             total += len(pks)
 
 

@@ -101,6 +101,8 @@ def test_dump_restored_into_a_new_database_is_served_by_the_portal(tmp_path, set
                 "DJANGO_SETTINGS_MODULE": "config.settings",
                 # Static files from the apps' folders (production serves them collected).
                 "DEBUG": "1",
+                # Only the lines the script prints (no login event lines in between).
+                "LOG_LEVEL": "WARNING",
             },
         )
         assert served.stdout.splitlines() == [

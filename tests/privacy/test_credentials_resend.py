@@ -12,7 +12,7 @@ from kundenportal.accounts.credentials import person_set_own_password
 from kundenportal.audit.models import AuditEntry
 from kundenportal.notifications.delivery import outbox_process
 from kundenportal.notifications.models import OutboxMail
-from kundenportal.privacy.accounts import credentials_resend
+from kundenportal.privacy.credentials import credentials_resend
 from tests.factories import ParticipationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db

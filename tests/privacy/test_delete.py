@@ -18,7 +18,7 @@ from kundenportal.confirmations.services import event_confirm
 from kundenportal.documents.models import Certificate
 from kundenportal.notifications.models import OutboxMail
 from kundenportal.notifications.rendering import mail_render
-from kundenportal.privacy.accounts import account_delete
+from kundenportal.privacy.erasure import account_delete
 from kundenportal.privacy.models import DeletionRequest
 from kundenportal.privacy.services import deletion_request_create
 from kundenportal.registrations.models import Participation, Registration
@@ -253,7 +253,7 @@ def test_registration_of_the_only_participant_with_company_keeps_company(staff):
 
 def test_after_merge_and_deletion_the_log_names_none_of_the_usernames(staff):
     from kundenportal.accounts.credentials import person_set_own_password as set_password
-    from kundenportal.privacy.accounts import accounts_merge
+    from kundenportal.privacy.merge import accounts_merge
 
     first = person_create(first_name="Erika", last_name="Musterfrau", email="e@example.org")
     second = person_create(first_name="Erika", last_name="Musterfrau")
@@ -287,3 +287,28 @@ def test_kept_booking_record_without_address_stays_valid_for_staff(staff):
     assert own.correspondence_email == ""
     # Staff can still open and save the booking record in the admin.
     own.full_clean()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_storage_failure_during_the_erasure_is_finished_by_the_worker(staff):
+    from unittest import mock
+
+    from django.core.files.storage import FileSystemStorage
+    from django.core.management import call_command
+
+    from kundenportal.core.models import PendingFileDeletion
+
+    erika, certificate, *_ = erika_with_history()
+    storage, name = certificate.file.storage, certificate.file.name
+    # Real commits: the file is deleted after the erasure's commit, and that fails.
+    with mock.patch.object(FileSystemStorage, "delete", side_effect=OSError("S3 nicht erreichbar")):
+        account_delete(person=erika, actor=staff)
+    assert not Certificate.objects.exists()
+    # The record is gone, the file (with her name in it) is not — but it is remembered.
+    assert storage.exists(name)
+    assert PendingFileDeletion.objects.get(name=name).attempts == 1
+
+    call_command("run_worker", "--once")
+
+    assert not storage.exists(name)
+    assert not PendingFileDeletion.objects.exists()

@@ -12,7 +12,7 @@ from kundenportal.audit.models import AuditEntry
 from kundenportal.companies.models import AddressChange
 from kundenportal.companies.services import address_change_create
 from kundenportal.documents.models import Certificate
-from kundenportal.privacy.accounts import accounts_merge
+from kundenportal.privacy.merge import accounts_merge
 from kundenportal.privacy.models import DeletionRequest
 from kundenportal.privacy.services import deletion_request_create
 from kundenportal.registrations.models import Participation

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 
 from kundenportal.accounts.models import Person
 from kundenportal.accounts.services import person_create
-from kundenportal.privacy.accounts import account_delete, accounts_merge
+from kundenportal.privacy.erasure import account_delete
+from kundenportal.privacy.merge import accounts_merge
 from kundenportal.registrations.models import Participation
 from tests.accounts.test_usernames_concurrency import run_parallel
 from tests.factories import ParticipationFactory, PersonFactory

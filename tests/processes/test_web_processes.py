@@ -16,7 +16,9 @@ from tests.registrations.test_views import person as participant_row
 
 from .helpers import REDIS_URL, SESSION_COOKIE, Browser, production_env, start_web_processes
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# The gunicorn processes check passwords with the production hasher (Argon2): the accounts
+# the test makes must be hashed with it too.
+pytestmark = [pytest.mark.postgres, pytest.mark.argon2, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Kl4rwasser-Becken-2026"
 ROUNDS = 6

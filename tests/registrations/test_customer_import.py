@@ -54,6 +54,23 @@ def test_import_creates_accounts_and_past_participations(bom):
     assert AuditEntry.objects.filter(action="customers.import").count() == 1
 
 
+def test_new_accounts_of_an_import_are_logged_through_the_audit_service():
+    from unittest import mock
+
+    from kundenportal.audit import services
+
+    data = csv_bytes(HEADER, "Erika;Musterfrau;erika@example.org;;Hauptstr. 5;46485;Wesel")
+    with mock.patch.object(services, "_mask", wraps=services._mask) as mask:
+        report = customers_import(data=data)
+    assert report.imported, report.errors
+    person = Person.objects.get(username="erika.musterfrau")
+    entry = AuditEntry.objects.get(action="person.create")
+    assert entry.object_id == str(person.pk) and entry.actor_label == "System"
+    assert entry.data == {"source": "customers.import"}
+    # Two entries written (the account, the import), both through the service's masking.
+    assert mask.call_count == 2
+
+
 def test_import_matches_existing_accounts_by_the_registration_rules():
     company = CompanyFactory(name="Stadtwerke Görlitz")
     existing = PersonFactory(

@@ -14,11 +14,12 @@ from kundenportal.accounts.services import person_create
 from kundenportal.audit.models import AuditEntry
 from kundenportal.audit.services import audit_log
 from kundenportal.companies.models import AddressChange
+from kundenportal.core.models import PendingFileDeletion
 from kundenportal.documents.models import Certificate, CourseDocument
 from kundenportal.notifications.jobs import job_run_if_due, registered_jobs
 from kundenportal.privacy.models import DeletionRequest
 from kundenportal.registrations.models import Participation, Registration
-from kundenportal.retention.models import PendingFileDeletion, PurgeState
+from kundenportal.retention.models import PurgeState
 from kundenportal.retention.policies import Moment
 from kundenportal.retention.selectors import retention_schedule
 from kundenportal.retention.services import (
@@ -321,6 +322,76 @@ def test_account_purge_removes_what_names_the_person(at, purge):
     for entry in AuditEntry.objects.exclude(action="retention.purge"):
         assert "mustermann" not in (entry.actor_label + entry.object_label).lower()
     assert AuditEntry.objects.filter(action="person.change", actor=staff).exists()
+
+
+def test_account_purge_erases_like_a_deletion_on_request(at, purge):
+    """The same core as "Konto löschen": usernames of merged accounts in the merge entry go
+    too (a relabelled entry kept them), and the erasure is logged with a username hash."""
+    from kundenportal.audit.services import audit_username_hash
+    from kundenportal.privacy.merge import accounts_merge
+
+    person = _old_account()
+    with time_machine.travel(dt.datetime(2016, 1, 2, 12, tzinfo=dt.UTC), tick=False):
+        second = person_create(first_name="Max", last_name="Mustermann")
+    staff = PersonFactory(is_staff=True)
+    with at(D(2030, 1, 1)):
+        accounts_merge(survivor_username=person.username, usernames=[second.username], actor=staff)
+    with at(TODAY):
+        assert purge().counts["accounts"] == 1
+    merge = AuditEntry.objects.get(action="person.merge")
+    assert "mustermann" not in str(merge.data).lower() + merge.object_label.lower()
+    erased = AuditEntry.objects.get(action="person.delete", object_id=str(person.pk))
+    assert erased.actor is None and erased.data["reason"] == "retention"
+    assert erased.data["username_hash"] == audit_username_hash("max.mustermann")
+
+
+def test_purged_records_leave_no_name_in_the_logs(at, purge, rf):
+    """A participation purged while its person stays: its audit entries keep "Teilnahme Nr.",
+    its entries in Django's admin log go."""
+    from django.contrib import admin
+
+    person = PersonFactory(last_login=timezone.make_aware(dt.datetime(2036, 6, 1)))
+    participation = ParticipationFactory(
+        person=person,
+        registration__event__first_day=D(2016, 1, 1),
+        registration__event__last_day=D(2016, 1, 1),
+    )
+    staff = PersonFactory(is_staff=True, is_superuser=True)
+    request = rf.post("/")
+    request.user = staff
+    with at(D(2030, 1, 1)):
+        admin.site._registry[Participation].log_change(request, participation, "[]")
+    with at(TODAY):
+        assert purge().counts["participations"] == 1
+    from django.contrib.admin.models import LogEntry
+
+    assert not LogEntry.objects.exists()
+    entry = AuditEntry.objects.get(action="admin.change")
+    assert entry.object_label == f"Teilnahme Nr. {participation.pk}"
+    assert person.last_name not in entry.object_label
+
+
+def test_admin_log_and_failed_mails_have_their_periods(at, purge, settings):
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    from kundenportal.notifications.models import OutboxMail
+
+    staff = PersonFactory(is_staff=True)
+    with at(D(2026, 6, 30), hour=12):
+        old = LogEntry.objects.create(user=staff, action_flag=CHANGE, object_repr="Max (max.m)")
+    with at(D(2026, 7, 1), hour=12):
+        new = LogEntry.objects.create(user=staff, action_flag=CHANGE, object_repr="Erika")
+    with at(TODAY - dt.timedelta(days=settings.OUTBOX_FAILED_KEEP_DAYS + 1)):
+        failed = OutboxMail.objects.create(template="x", to=["max@example.org"], status="failed")
+    with at(TODAY - dt.timedelta(days=settings.OUTBOX_FAILED_KEEP_DAYS - 1)):
+        recent = OutboxMail.objects.create(template="x", to=["eva@example.org"], status="failed")
+    with at(TODAY):
+        counts = purge().counts
+    assert counts["admin_log"] == 1 and counts["failed_mails"] == 1
+    assert set(LogEntry.objects.values_list("pk", flat=True)) == {new.pk}
+    assert not LogEntry.objects.filter(pk=old.pk).exists()
+    assert set(OutboxMail.objects.values_list("pk", flat=True)) == {recent.pk}
+    assert failed.pk != recent.pk
 
 
 # --- other personal data and technical data --------------------------------------------------

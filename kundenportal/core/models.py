@@ -1,0 +1,26 @@
+from django.db import models
+
+
+class PendingFileDeletion(models.Model):
+    """A file whose record is deleted (or about to be) and that must still leave the storage.
+
+    Written by ``core.files.file_delete_after_commit`` in the transaction that deletes the
+    record; the file is deleted after the commit and this row with it. If that fails
+    (storage down, process killed between commit and delete), the worker's job
+    ``files.pending_delete`` tries again, so no file of a deleted record stays behind. A
+    rolled-back transaction takes the row with it and keeps the file.
+    """
+
+    field = models.CharField("Feld", max_length=100)  # "documents.certificate.file"
+    name = models.CharField("Dateiname im Speicher", max_length=255)
+    created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
+    attempts = models.PositiveIntegerField("Versuche", default=0)
+    last_error = models.TextField("Letzter Fehler", blank=True)
+
+    class Meta:
+        verbose_name = "Ausstehende Dateilöschung"
+        verbose_name_plural = "Ausstehende Dateilöschungen"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name

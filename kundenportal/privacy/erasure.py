@@ -1,0 +1,588 @@
+"""Erasure of a person: one core for the deletion on request and for the retention purge.
+
+FAQ: "Kann ich mein Konto löschen? ... eine Löschung über das Marketing ... beantragen." and
+"Alle älteren Daten ... werden automatisch gelöscht." Both end in ``people_erase``: staff
+delete an account on request (``account_delete``), the daily purge erases accounts whose
+10 years have passed (``retention.policies``). Either way the account, its participations,
+certificates (files durably, after commit), address changes, sessions and login-throttling
+rows go, and what stays as a record — booking records, deletion requests, the audit log,
+Django's admin log, the outbox — keeps no name, username, e-mail or address of the person.
+What an erasure keeps, and why, is in the README ("Accounts: merge, deletion, credentials,
+audit").
+"""
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q, Value
+from django.db.models.deletion import Collector
+from django.db.models.functions import Concat, Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kundenportal.accounts.addresses import address_for_secrets
+from kundenportal.accounts.models import Person
+from kundenportal.accounts.sessions import sessions_end
+from kundenportal.audit.models import AuditEntry
+from kundenportal.audit.services import (
+    audit_entries_pseudonymise,
+    audit_log_bulk,
+    audit_username_hash,
+)
+from kundenportal.core.files import file_delete_after_commit
+from kundenportal.core.formatting import date_text
+from kundenportal.core.scrub import naming_any, needles, scrub
+from kundenportal.notifications.models import OutboxMail
+from kundenportal.notifications.services import mail_enqueue
+from kundenportal.registrations.models import Participation, Registration
+from kundenportal.registrations.selectors import person_contact_email
+
+from .guards import staff_refusal
+from .models import DeletionRequest
+
+DELETED_TEMPLATE = "account_deleted"
+
+
+class ErasureReason(models.TextChoices):
+    REQUEST = "request", gettext_lazy("Auf Antrag")
+    RETENTION = "retention", gettext_lazy("Aufbewahrungsfrist abgelaufen")
+
+
+def erased_label(pk: int) -> str:
+    return f"Gelöschtes Konto Nr. {pk}"
+
+
+def _file_fields(model) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
+
+
+# --- what goes ------------------------------------------------------------------------------
+
+
+@dataclass
+class DeletionPlan:
+    """What deleting one account takes with it (for the confirmation page and the service)."""
+
+    person: Person
+    counts: dict[str, int]
+    registrations_kept: list[int]
+    mail_to: str
+    refusal: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.person.get_full_name()
+
+
+def _collect(objs: list[models.Model]) -> dict[type[models.Model], list[models.Model]]:
+    """Every row a delete of ``objs`` removes, by model (``objs`` themselves excluded).
+
+    Asks the ORM's deletion collector, so a relation another app adds later is found
+    without a change here; rows it would "fast delete" are read too (for counts and files).
+    """
+    if not objs:
+        return {}
+    collector = Collector(using="default")
+    collector.collect(objs)
+    own = {(type(o), o.pk) for o in objs}
+    rows: dict[type[models.Model], list[models.Model]] = {}
+    for model, instances in collector.data.items():
+        rest = [i for i in instances if (model, i.pk) not in own]
+        if rest:
+            rows.setdefault(model, []).extend(rest)
+    for qs in collector.fast_deletes:
+        instances = list(qs)
+        if instances:
+            rows.setdefault(qs.model, []).extend(instances)
+    return rows
+
+
+def _outbox_about(people: list[Person], participation_ids: list[int]) -> models.QuerySet:
+    """Mails (not in flight) that are about these people: their confirmations, notices to
+    them, the deletion request to marketing. Password-reset mails for a shared address, and
+    mails that only mention a person among others, are handled separately."""
+    query = Q(context__person_id__in=[p.pk for p in people]) | Q(
+        context__username__in=[p.username for p in people]
+    )
+    if participation_ids:
+        query |= Q(context__participation_id__in=participation_ids)
+    for person in people:
+        if person.email:
+            query |= Q(to=[person.email])
+    return OutboxMail.objects.filter(query).exclude(status=OutboxMail.Status.SENDING)
+
+
+def account_deletion_plan(*, person: Person) -> DeletionPlan:
+    """Counts of everything the deletion removes, by asking the ORM what a delete collects
+    (so relations other apps add later are counted and removed too)."""
+    refusal = ""
+    try:
+        staff_refusal(person)
+    except ValidationError as exc:
+        refusal = " ".join(exc.messages)
+    counts: Counter[str] = Counter()
+    for model, instances in _collect([person]).items():
+        counts[str(model._meta.verbose_name_plural)] += len(instances)
+        for name in _file_fields(model):
+            counts["Dateien"] += sum(1 for i in instances if getattr(i, name))
+    participation_ids = list(
+        Participation.objects.filter(person=person).values_list("pk", flat=True)
+    )
+    registrations_kept = sorted(
+        set(Participation.objects.filter(person=person).values_list("registration_id", flat=True))
+    )
+    counts["E-Mails in der Ausgangsbox"] = _outbox_about([person], participation_ids).count()
+    return DeletionPlan(
+        person=person,
+        counts=dict(counts),
+        registrations_kept=registrations_kept,
+        mail_to=address_for_secrets(person=person),
+        refusal=refusal,
+    )
+
+
+# --- the records that stay, without the person ---------------------------------------------
+
+
+def _anonymise_registrations(
+    person: Person, registration_ids: list[int], *, contact_email: str
+) -> int:
+    """The booking record stays for accounting (event, company, billing address, date), but
+    keeps no name of the deleted person.
+
+    - The person was the only participant: remarks are removed; a private address (the
+      person's own home address) and a correspondence address that is the person's own
+      e-mail are removed too. Without an own e-mail, the person's contact address (the
+      latest correspondence address) counts as theirs unless it booked others too: then it
+      is a booker's. A company address and a booker's address stay: they belong to
+      the company or the booker, not to the deleted person.
+    - Others remain on the registration: only remarks that name the person are removed.
+    """
+    words = needles([person.username, f"{person.first_name} {person.last_name}", person.last_name])
+    own = {a.lower() for a in (person.email, contact_email) if a}
+    changed = 0
+    others = set(
+        Participation.objects.filter(registration_id__in=registration_ids)
+        .exclude(person=person)
+        .values_list("registration_id", flat=True)
+    )
+    for registration in Registration.objects.filter(pk__in=registration_ids):
+        updates: dict[str, Any] = {}
+        remarks = registration.remarks.lower()
+        if registration.pk not in others:
+            if registration.remarks:
+                updates["remarks"] = ""
+            if registration.correspondence_email.lower() in own:
+                updates["correspondence_email"] = ""
+            if registration.is_private_address:
+                updates.update(
+                    street="", postal_code="", city="", phone="", correspondence_email=""
+                )
+        elif any(n in remarks for n in words):
+            updates["remarks"] = ""
+        if updates:
+            Registration.objects.filter(pk=registration.pk).update(**updates)
+            changed += 1
+    return changed
+
+
+def _outbox_forget(
+    people: list[Person],
+    participation_ids: list[int],
+    *,
+    strong: tuple[str, ...],
+    weak: tuple[str, ...],
+    addresses: set[str],
+) -> int:
+    """Mails about the people leave the outbox; mails that name them among others (a receipt
+    listing several participants, a booker's cancellation notice) keep the others' data and
+    lose the people's names and addresses. Returns the number of mails deleted."""
+    deleted = _outbox_about(people, participation_ids).delete()[0]
+    pks = {p.pk for p in people}
+    for mail in OutboxMail.objects.filter(template="password_reset").exclude(
+        status__in=[OutboxMail.Status.SENDING, OutboxMail.Status.SENT]
+    ):
+        ids = mail.context.get("person_ids", [])
+        if pks & set(ids):
+            rest = [i for i in ids if i not in pks]
+            if rest:
+                OutboxMail.objects.filter(pk=mail.pk).update(
+                    context={**mail.context, "person_ids": rest}
+                )
+            else:
+                OutboxMail.objects.filter(pk=mail.pk).delete()
+                deleted += 1
+    outbox = OutboxMail.objects.exclude(status=OutboxMail.Status.SENDING)
+    for mail in naming_any(outbox, ["context", "to"], strong):
+        to = [a for a in mail.to if a.lower() not in addresses]
+        if not to:
+            mail.delete()
+            deleted += 1
+            continue
+        OutboxMail.objects.filter(pk=mail.pk).update(to=to, context=scrub(mail.context, weak))
+    return deleted
+
+
+def _admin_log_forget(
+    objects: dict[type[models.Model], list[Any]], *, strong: tuple[str, ...], weak, label: str
+) -> int:
+    """Django's admin log (``django_admin_log``, written beside the audit log by every admin
+    save) keeps nothing of the people: entries about the erased rows go (the audit log is the
+    record of what staff did), entries about other rows that name them lose the names.
+    Returns the number of entries deleted or changed."""
+    types = ContentType.objects.get_for_models(*objects, for_concrete_models=False)
+    about = Q(pk__in=[])
+    for model, pks in objects.items():
+        if pks:
+            about |= Q(content_type=types[model], object_id__in=[str(pk) for pk in pks])
+    count = LogEntry.objects.filter(about).delete()[0]
+    for entry in naming_any(LogEntry.objects.all(), ["object_repr", "change_message"], strong):
+        entry.object_repr = scrub(entry.object_repr, weak, label)
+        try:
+            # Django writes a JSON list ("added"/"changed" with inline objects' names).
+            entry.change_message = json.dumps(scrub(json.loads(entry.change_message), weak))
+        except ValueError:
+            entry.change_message = scrub(entry.change_message, weak)
+        entry.save(update_fields=["object_repr", "change_message"])
+        count += 1
+    return count
+
+
+def records_forget(*, model: type[models.Model], pks: list[Any]) -> None:
+    """Before rows of ``model`` (and what their delete takes along) are deleted on schedule:
+    their entries in the audit log keep only the kind and number ("Teilnahme Nr. 7"), not the
+    label that named the person, and their entries in Django's admin log go."""
+    if not pks:
+        return
+    ids = [str(pk) for pk in pks]
+    AuditEntry.objects.filter(object_type=model._meta.label_lower, object_id__in=ids).update(
+        object_label=Concat(
+            Value(f"{model._meta.verbose_name} Nr. "),
+            F("object_id"),
+            output_field=models.CharField(),
+        )
+    )
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    LogEntry.objects.filter(content_type=content_type, object_id__in=ids).delete()
+    # Rows the delete takes along (a participation's certificate) are forgotten too.
+    for relation in model._meta.related_objects:
+        if relation.on_delete is models.CASCADE and not relation.many_to_many:
+            related = relation.related_model
+            children = related._default_manager.filter(
+                **{f"{relation.field.name}__in": pks}
+            ).values_list("pk", flat=True)
+            records_forget(model=related, pks=list(children))
+
+
+# --- the core -------------------------------------------------------------------------------
+
+
+@dataclass
+class DeletionResult:
+    person_id: int
+    counts: dict[str, int]
+    registrations_kept: list[int]
+    mail_sent_to: str
+    sessions_ended: int
+
+
+@dataclass
+class _Erased:
+    """One person of an erasure, with what identifies them."""
+
+    person: Person
+    mail_to: str = ""
+    # Where the notice of a deletion on request goes: an address bound to the account only
+    # (README, "Account binding"), never a mere booker's.
+    notice_to: str = ""
+    own_address: str = ""
+    registrations: list[int] = field(default_factory=list)
+    merged_ids: list[int] = field(default_factory=list)
+    merged_usernames: list[str] = field(default_factory=list)
+    addresses: set[str] = field(default_factory=set)
+
+    @property
+    def names(self) -> list[str]:
+        p = self.person
+        return [p.get_full_name(), f"{p.first_name} {p.last_name}"]
+
+    @property
+    def strong(self) -> list[str]:
+        return [self.person.username, *self.merged_usernames, *self.names, *self.addresses]
+
+
+def _owners(
+    collected: dict[type[models.Model], list[models.Model]], pks: set[int]
+) -> dict[tuple[type, Any], int]:
+    """Which erased person each collected row belongs to (through a link to the person or to
+    another collected row: a certificate through its participation)."""
+    owner: dict[tuple[type, Any], int] = {}
+    grew = True
+    while grew:
+        grew = False
+        for model, rows in collected.items():
+            links = [f for f in model._meta.concrete_fields if f.is_relation]
+            for row in rows:
+                if (model, row.pk) in owner:
+                    continue
+                for f in links:
+                    value = getattr(row, f.attname)
+                    found = (
+                        value
+                        if f.related_model is Person and value in pks
+                        else owner.get((f.related_model, value))
+                    )
+                    if found is not None:
+                        owner[(model, row.pk)] = found
+                        grew = True
+                        break
+    return owner
+
+
+@transaction.atomic
+def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[DeletionResult]:
+    """Erase ``people``: delete their accounts and everything that hangs on them, and remove
+    their names from every record that stays. ``reason`` is an ``ErasureReason``.
+
+    On request the person is told by mail (queued with plain data before the data go, in
+    this transaction) and their open deletion requests are marked done without name; by
+    retention nobody is mailed and their deletion requests go. Each erasure is logged as
+    ``person.delete`` with the account number, counts and a keyed hash of the username.
+    Works on many accounts at once (the retention purge), with a fixed number of queries
+    for the logs, the outbox and the deletion itself.
+    """
+    locked = list(
+        Person.objects.select_for_update().filter(pk__in=[p.pk for p in people]).order_by("pk")
+    )
+    for person in locked:
+        staff_refusal(person)
+    if not locked:
+        return []
+    on_request = reason == ErasureReason.REQUEST
+    pks = [p.pk for p in locked]
+    erased = {p.pk: _Erased(person=p) for p in locked}
+    participations = list(
+        Participation.objects.filter(person_id__in=pks).values_list(
+            "pk", "person_id", "email", "registration_id"
+        )
+    )
+    for _pk, person_id, email, registration_id in participations:
+        if email:
+            erased[person_id].addresses.add(email.lower())
+        if registration_id not in erased[person_id].registrations:
+            erased[person_id].registrations.append(registration_id)
+    participation_ids = [row[0] for row in participations]
+    # Accounts merged into these earlier were the same people: their traces go too.
+    for object_id, data in AuditEntry.objects.filter(
+        action="person.merge",
+        object_type=Person._meta.label_lower,
+        object_id__in=[str(pk) for pk in pks],
+    ).values_list("object_id", "data"):
+        erased[int(object_id)].merged_ids += data.get("merged_person_ids", [])
+        erased[int(object_id)].merged_usernames += data.get("merged_usernames", [])
+    plans = (
+        {pk: account_deletion_plan(person=erased[pk].person) for pk in pks} if on_request else {}
+    )
+    for one in erased.values():
+        person = one.person
+        one.registrations.sort()
+        one.mail_to = person_contact_email(person) if (on_request or one.registrations) else ""
+        one.notice_to = address_for_secrets(person=person) if on_request else ""
+        # A contact address that also booked other people is a booker's (HR), not the
+        # person's own.
+        one.own_address = person.email or (
+            ""
+            if not one.mail_to
+            or Participation.objects.filter(registration__correspondence_email__iexact=one.mail_to)
+            .exclude(person=person)
+            .exists()
+            else one.mail_to
+        )
+        one.addresses |= {a.lower() for a in (person.email, one.own_address) if a}
+    # Strong identifiers find the rows that name a person; within those rows the names on
+    # their own go too.
+    strong = needles([w for one in erased.values() for w in one.strong])
+    weak = needles([*strong, *(n for p in locked for n in (p.first_name, p.last_name))])
+    addresses = {a for one in erased.values() for a in one.addresses}
+
+    # 1. Mails about the people that have not gone out (or sit in the outbox with their
+    #    names) go; then the notice of the deletion is queued while the name is still known.
+    outbox_deleted = _outbox_forget(
+        locked, participation_ids, strong=strong, weak=weak, addresses=addresses
+    )
+    for one in erased.values():
+        if one.notice_to:
+            mail_enqueue(
+                template=DELETED_TEMPLATE,
+                to=[one.notice_to],
+                context={
+                    "full_name": one.person.get_full_name(),
+                    "username": one.person.username,
+                    "deleted_at": date_text(timezone.localdate()),
+                },
+            )
+        # 2. The booking records that stay lose the person's name.
+        if one.registrations:
+            _anonymise_registrations(one.person, one.registrations, contact_email=one.own_address)
+
+    # 3. Requests and the logs keep what was done, not whom it named.
+    requests = DeletionRequest.objects.filter(person_id__in=pks)
+    request_owner = dict(requests.values_list("pk", "person_id"))
+    if on_request:
+        requests.filter(status=DeletionRequest.Status.OPEN).update(
+            status=DeletionRequest.Status.DONE,
+            handled_at=timezone.now(),
+            handled_by=actor if getattr(actor, "pk", None) else None,
+        )
+        for request_pk, person_id in request_owner.items():
+            DeletionRequest.objects.filter(pk=request_pk).update(
+                username=erased_label(person_id), reason=""
+            )
+    else:
+        requests.delete()
+    collected = _collect(locked)
+    owner = _owners(collected, set(pks))
+    labels: dict[tuple[str, str], str] = {}
+    log_objects: dict[type[models.Model], list[Any]] = {Person: [], DeletionRequest: []}
+    for one in erased.values():
+        for pk in (one.person.pk, *one.merged_ids):
+            labels[(Person._meta.label_lower, str(pk))] = erased_label(one.person.pk)
+            log_objects[Person].append(pk)
+    for model, instances in collected.items():
+        for instance in instances:
+            person_id = owner.get((model, instance.pk))
+            prefix = erased_label(person_id) if person_id else "Gelöschtes Konto"
+            labels[(model._meta.label_lower, str(instance.pk))] = (
+                f"{prefix}: {model._meta.model_name} Nr. {instance.pk}"
+            )
+            log_objects.setdefault(model, []).append(instance.pk)
+    for request_pk, person_id in request_owner.items():
+        labels[(DeletionRequest._meta.label_lower, str(request_pk))] = (
+            f"{erased_label(person_id)}: deletionrequest Nr. {request_pk}"
+        )
+        log_objects[DeletionRequest].append(request_pk)
+    audit_entries_pseudonymise(
+        objects=labels,
+        actors={pk: erased_label(pk) for pk in pks},
+        actor_labels={
+            name.lower(): erased_label(one.person.pk)
+            for one in erased.values()
+            for name in one.merged_usernames
+        },
+        identifiers=[w for one in erased.values() for w in one.strong],
+        label="Gelöschtes Konto",
+        # Entries about rows that are gone already (a certificate staff deleted) still
+        # carry the name in their label or data.
+        entry_ids=naming_any(
+            # An erasure's own entry holds only a hash of the username.
+            AuditEntry.objects.exclude(action="person.delete"),
+            ["object_label", "data"],
+            strong,
+        ).values_list("pk", flat=True),
+    )
+    label = erased_label(pks[0]) if len(pks) == 1 else "Gelöschtes Konto"
+    _admin_log_forget(log_objects, strong=strong, weak=weak, label=label)
+    # Login throttling rows are keyed by the username.
+    try:
+        from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    except ImportError:  # pragma: no cover - axes is installed
+        pass
+    else:
+        usernames = [p.username.lower() for p in locked]
+        for model in (AccessAttempt, AccessFailureLog, AccessLog):
+            model.objects.alias(lowered=Lower("username")).filter(lowered__in=usernames).delete()
+
+    # 4. Files go only once the deletion is committed (a rollback keeps both; a storage
+    #    failure is finished by the worker).
+    files: dict[int, list] = {pk: [] for pk in pks}
+    for model, instances in collected.items():
+        for name in _file_fields(model):
+            for instance in instances:
+                if getattr(instance, name):
+                    files.setdefault(owner.get((model, instance.pk), 0), []).append(
+                        getattr(instance, name)
+                    )
+    file_delete_after_commit(files=[f for group in files.values() for f in group])
+    with_sessions = [p.pk for p in locked if _may_have_sessions(p)]
+    ended = sessions_end(person_ids=with_sessions) if with_sessions else 0
+    Person.objects.filter(pk__in=pks).delete()
+
+    results, entries = [], []
+    for pk, one in erased.items():
+        plan = plans.get(pk)
+        counts = plan.counts if plan else {}
+        notice_to = one.notice_to
+        entries.append(
+            {
+                "actor": actor,
+                "action": "person.delete",
+                "object_type": Person._meta.label_lower,
+                "object_id": str(pk),
+                "object_label": erased_label(pk),
+                "data": {
+                    "reason": str(reason),
+                    "username_hash": audit_username_hash(one.person.username),
+                    "deleted": counts,
+                    "files": len(files.get(pk, [])),
+                    "registrations_kept_without_name": one.registrations,
+                    "outbox_deleted": outbox_deleted,
+                    "sessions_ended": ended,
+                    "deletion_request_ids": sorted(
+                        r for r, owner_pk in request_owner.items() if owner_pk == pk and on_request
+                    ),
+                    "notice_mailed": bool(notice_to),
+                },
+            }
+        )
+        results.append(
+            DeletionResult(
+                person_id=pk,
+                counts=counts,
+                registrations_kept=one.registrations,
+                mail_sent_to=notice_to,
+                sessions_ended=ended,
+            )
+        )
+    audit_log_bulk(entries=entries)
+    return results
+
+
+def person_erase(*, person: Person, actor: Any, reason: str) -> DeletionResult:
+    """Erase one person (see ``people_erase``): on request ("Konto löschen") or by retention."""
+    results = people_erase(people=[person], actor=actor, reason=reason)
+    if not results:
+        raise ValidationError(_("Das Konto besteht nicht mehr."))
+    return results[0]
+
+
+def _may_have_sessions(person: Person) -> bool:
+    """A session ends at the latest SESSION_COOKIE_AGE after its last save, and the session
+    limits end it SESSION_ABSOLUTE_SECONDS (the same age) after login: an account that has not
+    logged in for twice that long has none. Spares the retention purge a scan of every
+    session per account."""
+    if person.last_login is None:
+        return False
+    return person.last_login >= timezone.now() - timedelta(seconds=2 * settings.SESSION_COOKIE_AGE)
+
+
+def account_delete(*, person: Person, actor: Any) -> DeletionResult:
+    """Delete an account on request ("Konto löschen"), with its participations, certificates
+    and their files, address changes and sessions, in one transaction.
+
+    SPEC: "Account deletion on request removes the account, its participations, certificates
+    and files; a booking record that must stay for accounting keeps no name of the deleted
+    person." Staff cannot delete their own account here.
+    """
+    staff_refusal(person)
+    if actor is not None and getattr(actor, "pk", None) == person.pk:
+        raise ValidationError(_("Sie können Ihr eigenes Konto nicht löschen."))
+    return person_erase(person=person, actor=actor, reason=ErasureReason.REQUEST)

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class PendingFileDeletion(models.Model):
@@ -11,15 +12,15 @@ class PendingFileDeletion(models.Model):
     rolled-back transaction takes the row with it and keeps the file.
     """
 
-    field = models.CharField("Feld", max_length=100)  # "documents.certificate.file"
-    name = models.CharField("Dateiname im Speicher", max_length=255)
-    created_at = models.DateTimeField("Angelegt am", auto_now_add=True)
-    attempts = models.PositiveIntegerField("Versuche", default=0)
-    last_error = models.TextField("Letzter Fehler", blank=True)
+    field = models.CharField(_("Feld"), max_length=100)  # "documents.certificate.file"
+    name = models.CharField(_("Dateiname im Speicher"), max_length=255)
+    created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("Versuche"), default=0)
+    last_error = models.TextField(_("Letzter Fehler"), blank=True)
 
     class Meta:
-        verbose_name = "Ausstehende Dateilöschung"
-        verbose_name_plural = "Ausstehende Dateilöschungen"
+        verbose_name = _("Ausstehende Dateilöschung")
+        verbose_name_plural = _("Ausstehende Dateilöschungen")
         ordering = ["id"]
 
     def __str__(self) -> str:

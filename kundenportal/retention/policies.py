@@ -495,6 +495,10 @@ WITHOUT_POLICY: dict[str, str] = {
     "accounts.person_user_permissions": "only ids; deleted with the account",
     "axes.accessattemptexpiration": "deleted with its login attempt",
     "companies.company": "the company's own name and address, no person's; kept for bookings",
+    "accounts.boundaddress": "deleted with the account (CASCADE); moves with a merge",
+    "otp_totp.totpdevice": "a staff member's authenticator app; deleted with the account",
+    "otp_static.staticdevice": "a staff member's backup codes; deleted with the account",
+    "otp_static.statictoken": "deleted with its backup-code device",
 }
 
 

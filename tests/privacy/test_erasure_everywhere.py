@@ -116,6 +116,8 @@ def _act_through_every_logging_admin(staff, person: Person) -> int:
         "companies.addresschange": AddressChange.objects.filter(person=person),
         "privacy.deletionrequest": DeletionRequest.objects.filter(person=person),
         "companies.company": Company.objects.filter(pk=person.company_id),
+        # Every mail so far is about the person (receipts, confirmation).
+        "notifications.outboxmail": OutboxMail.objects.all(),
     }
     inline = [{"added": {"name": "Teilnahme", "object": str(p)}} for p in participations[:1]]
     acted = 0

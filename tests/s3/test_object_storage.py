@@ -12,12 +12,12 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from kundenportal.privacy.accounts import account_delete
 
 from kundenportal.core.s3 import S3Storage
 from kundenportal.documents.models import Certificate, CourseDocument
 from kundenportal.documents.services import certificate_create
 from kundenportal.events.models import Event
+from kundenportal.privacy.erasure import account_delete
 from kundenportal.registrations.models import Participation
 from tests.factories import (
     CertificateFactory,

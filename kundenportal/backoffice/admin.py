@@ -28,6 +28,7 @@ from kundenportal.accounts.models import Person
 from kundenportal.audit.admin import audit_list_view
 from kundenportal.confirmations.admin import EventConfirmationMixin
 from kundenportal.core.uploads import allowed_extensions
+from kundenportal.documents.admin import URL_FIELD_OVERRIDES
 from kundenportal.documents.models import CourseDocument, OnlineLink
 from kundenportal.documents.services import (
     certificate_upload,
@@ -59,6 +60,7 @@ from .services import (
 
 class OnlineLinkInline(admin.TabularInline):
     model = OnlineLink
+    formfield_overrides = URL_FIELD_OVERRIDES
     extra = 0
     fields = ["title", "url", "note"]
 

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -76,8 +77,13 @@ class CourseDocumentAdmin(StoredFileAdmin):
         super().save_model(request, obj, form, change)
 
 
+# A link typed without a scheme is an https link (Django 6's default, already now).
+URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(OnlineLink)
 class OnlineLinkAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELD_OVERRIDES
     list_display = ["title", "event", "url"]
     search_fields = ["title", "event__number", "event__title"]
     list_select_related = ["event"]

@@ -10,6 +10,8 @@ from django.contrib.auth.models import Group
 
 from kundenportal.audit.admin import AuditedModelAdmin
 
+from .models import BoundAddress
+
 # Whoever may set these has every permission (Django: "the change-user permission is
 # superuser power"), so only superusers may.
 PRIVILEGE_FIELDS = ["is_staff", "is_superuser", "groups", "user_permissions"]
@@ -22,12 +24,35 @@ def staff_account_managed_by(user, person) -> bool:
     return bool(user.is_superuser or not (person.is_staff or person.is_superuser))
 
 
+class BoundAddressInline(admin.TabularInline):
+    """The addresses that may receive the account's secrets (README, "Account binding"); read
+    only: they are bound by the booking that created the account, or by staff entering the
+    account's own e-mail after checking it."""
+
+    model = BoundAddress
+    extra = 0
+    fields = ["email", "source", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class PersonAdmin(AuditedModelAdmin, UserAdmin):
     list_display = ["username", "last_name", "first_name", "company", "email", "is_staff"]
     list_filter = ["is_staff", "is_active"]
     search_fields = ["username", "first_name", "last_name", "email", "company__name"]
     ordering = ["last_name", "first_name"]
     list_select_related = ["company"]
+
+    def get_inlines(self, request, obj):
+        # On an existing account only (the add form has no addresses to show).
+        return [BoundAddressInline] if obj is not None else []
+
     raw_id_fields = ["company"]
     # FAQ: the username "ist nicht veränderbar" — not even by staff.
     readonly_fields = [

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kundenportal.accounts.models import BoundAddress
 from kundenportal.audit.models import AuditEntry
 from kundenportal.audit.services import audit_log
 from kundenportal.companies.models import AddressChange
@@ -129,6 +130,11 @@ def person_export_data(*, person) -> dict[str, Any]:
                 "datei": f"bescheinigungen/{c.pk}-{clean_filename(c.filename)}",
             }
             for c in certificates
+        ],
+        # The addresses that may receive the account's access data (README, "Account binding").
+        "gebundene_email_adressen": [
+            {"email": b.email, "herkunft": b.get_source_display(), "seit": b.created_at}
+            for b in BoundAddress.objects.filter(person=person).order_by("created_at", "id")
         ],
         "adressaenderungen": [
             {

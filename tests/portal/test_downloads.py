@@ -97,6 +97,9 @@ def test_export_zip_holds_json_and_certificate_files(client, participant, owned)
         owned["attended"].event.number,
     }
     assert len(data["bescheinigungen"]) == 2
+    # The addresses bound to the account (the bookings' correspondence addresses here).
+    bound = {b["email"] for b in data["gebundene_email_adressen"]}
+    assert owned["participation"].registration.correspondence_email.lower() in bound
     names = [name for name in archive.namelist() if name.startswith("bescheinigungen/")]
     assert len(names) == 2
     assert any(name.endswith("Zertifikat Öl.pdf") for name in names)

@@ -286,6 +286,11 @@ SESSION_ENGINE = (
 # cleared whenever an event or its seats change (events/cache.py). Without a shared cache they
 # are not cached: one process could not clear another's copy.
 CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=300 if CACHE_IS_SHARED else 0)
+# The free seats of a cached catalogue page are kept this many seconds (0: read on every
+# request). The event page and the booking form always read them live.
+CATALOGUE_SEATS_CACHE_SECONDS = env.int(
+    "CATALOGUE_SEATS_CACHE_SECONDS", default=10 if CACHE_IS_SHARED else 0
+)
 # Login throttling counts failures in the database (django-axes' database handler), so a
 # lockout holds on every process.
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from .cache import catalogue_cached
+from .cache import catalogue_page
 from .models import Event
 from .selectors import event_public_get, events_upcoming, free_seats_by_event
 
@@ -38,13 +38,14 @@ def catalogue(request):
         format_key = format_ if format_ in Event.Format.values else ""
         # Which events start after today changes at midnight: the day is part of the key.
         key = f"list:{timezone.localdate().isoformat()}:{format_key}:{page_number}"
-        html, event_ids = catalogue_cached(
-            key, lambda: _list_html(query="", format_=format_key, page_number=page_number)
+        html, seats = catalogue_page(
+            key,
+            lambda: _list_html(query="", format_=format_key, page_number=page_number),
+            lambda event_ids: free_seats_by_event(event_ids=event_ids),
         )
     else:
         html, event_ids = _list_html(query=query, format_=format_, page_number=page_number)
-    # Free seats are read live: every booking moves them, and a cached count could mislead.
-    seats = free_seats_by_event(event_ids=event_ids)
+        seats = free_seats_by_event(event_ids=event_ids)
     html = _FREE_SEATS.sub(lambda m: str(seats.get(int(m[1])) or _FULL), html)
     return render(
         request,

@@ -1,6 +1,9 @@
 """The catalogue's event rows come from the shared cache; a change of an event clears it."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import transaction
 
@@ -13,6 +16,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _catalogue_cache(settings):
     settings.CATALOGUE_CACHE_SECONDS = 300
+    # The rows' tests read the seats live; the seats' own cache is tested at the end.
+    settings.CATALOGUE_SEATS_CACHE_SECONDS = 0
     cache.clear()
     yield
     cache.clear()
@@ -104,3 +109,32 @@ def test_without_shared_cache_nothing_is_cached(client, settings):
     _page(client)
     Event.objects.update(title="Kanalinspektion")
     assert "Kanalinspektion" in _page(client)
+
+
+def test_free_seats_are_kept_a_few_seconds_then_read_again(
+    client, settings, django_assert_num_queries
+):
+    settings.CATALOGUE_SEATS_CACHE_SECONDS = 10
+    event = EventFactory(capacity=2)
+    with time_machine.travel(dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC), tick=False) as t:
+        assert 'data-label="Freie Plätze">2<' in _page(client)
+        ParticipationFactory(registration__event=event)
+        with django_assert_num_queries(0):
+            assert 'data-label="Freie Plätze">2<' in _page(client)  # within the 10 seconds
+        # The event page reads them live at any time.
+        detail = client.get(f"/veranstaltungen/{event.number}/").content.decode()
+        assert "<dd>1 von 2</dd>" in detail
+        t.shift(dt.timedelta(seconds=11))
+        assert 'data-label="Freie Plätze">1<' in _page(client)
+
+
+def test_a_change_of_an_event_reads_the_seats_again_at_once(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.CATALOGUE_SEATS_CACHE_SECONDS = 10
+    event = EventFactory(capacity=2)
+    assert 'data-label="Freie Plätze">2<' in _page(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        event.capacity = 5
+        event.save()
+    assert 'data-label="Freie Plätze">5<' in _page(client)

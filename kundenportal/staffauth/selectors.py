@@ -8,3 +8,9 @@ def staff_has_authenticator(*, person) -> bool:
 
 def staff_backup_codes_left(*, person) -> int:
     return StaticToken.objects.filter(device__user=person, device__confirmed=True).count()
+
+
+def staff_has_second_factor(*, person) -> bool:
+    """A confirmed authenticator app or an unused backup code: then the password alone must
+    not set up another app (whoever holds the password could make the account theirs)."""
+    return staff_has_authenticator(person=person) or bool(staff_backup_codes_left(person=person))

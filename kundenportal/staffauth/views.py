@@ -77,9 +77,7 @@ def second_factor(request, *, site):
     if (response := _first_step_missing(request, site)) is not None:
         return response
     person = request.user
-    if not selectors.staff_has_authenticator(person=person) and not (
-        selectors.staff_backup_codes_left(person=person)
-    ):
+    if not selectors.staff_has_second_factor(person=person):
         return redirect(_with_next(request, site, "admin:second_factor_enrol"))
     form = CodeForm(request.POST or None)
     status = 200
@@ -128,7 +126,7 @@ def second_factor_enrol(request, *, site):
     if (response := _first_step_missing(request, site)) is not None:
         return response
     person = request.user
-    if selectors.staff_has_authenticator(person=person):
+    if selectors.staff_has_second_factor(person=person):
         return redirect(_with_next(request, site, "admin:second_factor"))
     device = services.totp_enrolment_start(person=person)
     form = EnrolmentForm(request.POST or None)

@@ -223,6 +223,20 @@ def test_first_login_sets_up_the_app_by_qr_code_and_shows_backup_codes_once(staf
     assert TOTPDevice.objects.filter(user=staff).count() == 1
 
 
+def test_the_password_alone_sets_up_no_app_while_backup_codes_are_left(staff):
+    # The app is gone (e.g. deleted in the device admin), the backup codes are not: whoever
+    # holds only the password must not enrol an app of their own.
+    device = StaticDevice.objects.create(user=staff, name="Sicherungscodes", confirmed=True)
+    device.token_set.create(token="abcd2345")
+    client = Client()
+    _password_step(client)
+    response = client.get(reverse("admin:second_factor_enrol"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:second_factor"))
+    assert not TOTPDevice.objects.filter(user=staff).exists()
+    assert client.get(reverse("admin:second_factor")).status_code == 200
+
+
 def test_the_code_pages_need_the_password_step_first(staff):
     client = Client()
     for name in ("admin:second_factor", "admin:second_factor_enrol"):

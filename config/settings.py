@@ -356,7 +356,7 @@ AXES_COOLOFF_TIME = env.float("LOGIN_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "kundenportal.portal.security.axes_username"
-AXES_CLIENT_IP_CALLABLE = "kundenportal.portal.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "kundenportal.core.net.client_ip"
 AXES_LOCKOUT_TEMPLATE = "portal/locked.html"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False

@@ -36,7 +36,7 @@ from kundenportal.core.formatting import date_text
 from kundenportal.documents.models import Certificate
 from kundenportal.documents.pdf import BOLD, REGULAR, _register_fonts
 from kundenportal.events.models import Event
-from kundenportal.events.presentation import event_date_range
+from kundenportal.events.presentation import event_date_range, event_place
 from kundenportal.registrations.models import Participation
 
 MAX_DAY_COLUMNS = 5
@@ -94,7 +94,7 @@ def attendance_pdf(*, event: Event, rows: Iterable[dict]) -> bytes:
     )
     heading = ParagraphStyle("heading", fontName=BOLD, fontSize=14, leading=18)
     text = ParagraphStyle("text", fontName=REGULAR, fontSize=9, leading=11)
-    place = "Online" if event.is_online else event.place
+    place = event_place(event)
     days = _day_columns(event)
     header = ["Nr.", "Name", "Firma", *days]
     data: list[list] = [header]

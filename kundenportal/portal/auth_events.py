@@ -19,8 +19,9 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from kundenportal.audit.services import audit_log, audit_username_hash
+from kundenportal.core.net import client_ip
 
-from .security import axes_username, client_ip
+from .security import axes_username
 
 logger = logging.getLogger("kundenportal.auth")
 SHORT = 16  # hex characters of a hash in a log line (64 bits: enough to correlate)

@@ -3,10 +3,6 @@
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 
-from kundenportal.core.net import client_ip
-
-__all__ = ["ThrottlingBackend", "axes_username", "client_ip"]
-
 
 def axes_username(request, credentials) -> str:
     """Usernames are case-insensitive, so "Max.Mustermann" and "max.mustermann" count as one."""

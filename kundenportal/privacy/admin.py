@@ -23,6 +23,7 @@ from kundenportal.audit.admin import AuditedModelAdmin, audit_list_view
 
 from .credentials import credentials_resend
 from .erasure import account_delete, account_deletion_plan
+from .guards import staff_refusal
 from .merge import accounts_for_usernames, accounts_merge, usernames_parse
 from .models import DeletionRequest
 from .selectors import accounts_merge_preview, events_booked_twice
@@ -50,13 +51,7 @@ class MergeForm(forms.Form):
         except ValidationError as exc:
             raise ValidationError(exc.messages) from None
         for account in self.accounts:
-            if account.is_staff or account.is_superuser:
-                raise ValidationError(
-                    _(
-                        "Das Konto %(username)s gehört zur Verwaltung und wird hier nicht bearbeitet."
-                    )
-                    % {"username": account.username}
-                )
+            staff_refusal(account)
         return names
 
 

@@ -377,7 +377,7 @@ class ParticipationAdmin(AuditedModelAdmin, admin.ModelAdmin):
         )
         if form.is_valid():
             target = form.cleaned_data["target"]
-            moved = waitlisted = 0
+            moved = waitlisted = waiting = 0
             for participation in participations:
                 try:
                     result = participation_rebook(
@@ -392,10 +392,9 @@ class ParticipationAdmin(AuditedModelAdmin, admin.ModelAdmin):
                     continue
                 moved += 1
                 waitlisted += result.waitlisted
+                # The service counted the source's waiting list after this move.
+                waiting = result.waiting_at_source
             if moved:
-                waiting = Participation.objects.filter(
-                    event=source, status=Participation.Status.WAITLISTED
-                ).count()
                 self.message_user(
                     request,
                     _(

@@ -33,8 +33,9 @@ def registrations_pending_review_count() -> int:
 
 def person_contact_email(person) -> str:
     """Where mail for the person goes: the own address, else the correspondence address of
-    their latest registration (a booker's). Used by "Passwort vergessen", "Zugangsdaten
-    erneut senden" and the notice of an account's deletion."""
+    their latest registration (a booker's). Not for secrets: those go only to an address
+    bound to the account (``accounts.addresses.address_for_secrets``). The erasure uses it to
+    find the person's contact address in the booking records it keeps."""
     if person.email:
         return person.email
     return (

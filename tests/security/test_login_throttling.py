@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from kundenportal.portal.security import client_ip
+from kundenportal.core.net import client_ip
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db

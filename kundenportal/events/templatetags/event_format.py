@@ -9,14 +9,14 @@
 from django import template
 
 from kundenportal.core.formatting import date_range_compact, date_range_text
-from kundenportal.events.presentation import event_place
+from kundenportal.events.presentation import event_date_range, event_place
 
 register = template.Library()
 
 
 @register.filter
 def event_dates(event) -> str:
-    return date_range_text(event.first_day, event.last_day)
+    return event_date_range(event)
 
 
 @register.filter

@@ -1,7 +1,10 @@
 """How dates, times and sizes read in German pages, mails and PDFs: the one place for formats.
 
-Django's formatting (``formats.date_format``, ``filesizeformat``) with fixed German patterns,
-so a mail rendered by the worker reads the same as the page a participant sees.
+Fixed German patterns, so a mail rendered by the worker reads the same as the page a
+participant sees. Numeric dates need no locale and are plain f-strings: long lists format
+two dates per row, and Django's ``date_format`` (format lookup, translation, a formatter
+object per call) made up a tenth of "Meine Dokumente"'s time (bench/load.py). Weekday names,
+times and sizes go through Django's formatting.
 """
 
 import datetime as dt
@@ -9,20 +12,22 @@ import datetime as dt
 from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone
 
-DATE = "d.m.Y"
-DAY_MONTH = "d.m."
 WEEKDAY_DATE = "D, d.m.Y"
 
 
 def date_text(day: dt.date) -> str:
     """03.12.2026"""
-    return formats.date_format(day, DATE)
+    return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
+
+
+def _day_month(day: dt.date) -> str:
+    return f"{day.day:02d}.{day.month:02d}."
 
 
 def datetime_text(moment: dt.datetime) -> str:
     """03.12.2026 um 14:05 Uhr (local time)."""
     local = timezone.localtime(moment)
-    return f"{formats.date_format(local, DATE)} um {formats.time_format(local, 'H:i')} Uhr"
+    return f"{date_text(local)} um {local.hour:02d}:{local.minute:02d} Uhr"
 
 
 def date_range_text(first: dt.date, last: dt.date) -> str:
@@ -38,7 +43,7 @@ def date_range_compact(first: dt.date, last: dt.date, *, weekday: bool = False) 
     if first == last:
         return formats.date_format(first, WEEKDAY_DATE) if weekday else date_text(first)
     if first.year == last.year:
-        return f"{formats.date_format(first, DAY_MONTH)}–{date_text(last)}"
+        return f"{_day_month(first)}–{date_text(last)}"
     return f"{date_text(first)}–{date_text(last)}"
 
 

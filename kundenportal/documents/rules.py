@@ -11,13 +11,16 @@ FAQ: "... speichern wir Ihre Daten 10 Jahre lang."
 
 import datetime as dt
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
-    """``day`` plus whole years; 29 February becomes 28 February in a common year."""
-    return day + relativedelta(years=years)
+    """``day`` plus whole years; 29 February becomes 28 February in a common year (as
+    ``dateutil.relativedelta`` counts; plain arithmetic, as lists compute it for every row)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def course_document_online_until(last_day: dt.date) -> dt.date:
@@ -55,5 +58,9 @@ def participations_visible_last_day_from(today: dt.date) -> dt.date:
 
 
 def whole_years_between(start: dt.date, end: dt.date) -> int:
-    """Whole years from ``start`` to ``end`` (0 if ``end`` is less than a year away)."""
-    return max(relativedelta(end, start).years, 0)
+    """Whole years from ``start`` to ``end`` (0 if ``end`` is less than a year away): the
+    most years that, added to ``start``, do not pass ``end``."""
+    years = end.year - start.year
+    if add_years(start, years) > end:
+        years -= 1
+    return max(years, 0)

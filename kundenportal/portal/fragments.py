@@ -13,9 +13,22 @@ from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
 
+class _Environment(jinja2.Environment):
+    """Rows are dicts: ``r.title`` looks up the key first (Jinja2 tries the attribute first,
+    and the AttributeError it raises for every cell cost more than the cell's output)."""
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 @cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    return _Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent / "jinja2"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -12,7 +12,6 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kundenportal.accounts.backends import INITIAL_PASSWORD_SESSION_KEY
+from kundenportal.core.paging import page_of
 from kundenportal.documents import selectors
 from kundenportal.privacy.selectors import deletion_request_open
 from kundenportal.privacy.services import deletion_request_create, person_export
@@ -58,7 +58,7 @@ def portal_view(view):
 
 
 def _page(request, queryset):
-    return Paginator(queryset, settings.PORTAL_PAGE_SIZE).get_page(request.GET.get("seite"))
+    return page_of(queryset, request.GET.get("seite"), settings.PORTAL_PAGE_SIZE)
 
 
 # --- Login, logout, passwords ---------------------------------------------------------------

@@ -51,6 +51,19 @@ def test_whole_years_between():
     assert rules.whole_years_between(D(2027, 1, 2), D(2027, 1, 1)) == 0
 
 
+def test_year_arithmetic_counts_as_relativedelta_does_around_29_february():
+    relativedelta = pytest.importorskip("dateutil.relativedelta").relativedelta
+    starts = [D(2023, 12, 1) + dt.timedelta(days=i) for i in range(120)]
+    ends = [D(2025, 1, 15) + dt.timedelta(days=i) for i in range(90)]
+    ends += [D(2028, 2, 20) + dt.timedelta(days=i) for i in range(15)]
+    for start in starts:
+        for years in (-10, -1, 1, 4, 10):
+            assert rules.add_years(start, years) == start + relativedelta(years=years)
+        for end in ends:
+            expected = max(relativedelta(end, start).years, 0)
+            assert rules.whole_years_between(start, end) == expected, (start, end)
+
+
 def test_periods_come_from_settings(settings):
     settings.COURSE_DOCUMENT_RETENTION_DAYS = 7
     settings.CERTIFICATE_RETENTION_YEARS = 5

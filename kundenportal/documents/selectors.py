@@ -5,7 +5,7 @@ Visibility follows the retention dates in ``rules`` (not whether the purge job a
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from kundenportal.events.models import Event
 from kundenportal.registrations.models import Participation
@@ -41,6 +41,9 @@ EVENT_VALUES = (
     "event__format",
     "event__place",
 )
+DOC = "event__documents__"
+DOC_ID = DOC + "id"
+DOC_VALUES = (DOC + "title", DOC + "filename", DOC + "size")
 
 
 def participations_attended(*, person, today: dt.date) -> QuerySet:
@@ -60,30 +63,34 @@ def participations_with_documents(*, person, today: dt.date) -> list[dict]:
     """ "Meine Veranstaltungsunterlagen": booked upcoming events, and past events whose
     documents are still online, soonest first; each dict has its ``documents``.
 
-    The list is short by nature (upcoming bookings and the last 42 days), so it is read whole.
+    The list is short by nature (upcoming bookings and the last 42 days), so it is read whole,
+    in one query: each participation joined with its event's documents (a row without a
+    document for an event that has none).
     """
-    has_documents = Exists(CourseDocument.objects.filter(event=OuterRef("event")))
-    rows = list(
+    rows: dict[int, dict] = {}
+    for row in (
         Participation.objects.filter(
             person=person,
             status__in=BOOKED_STATUSES,
             event__last_day__gte=rules.course_documents_visible_last_day_from(today),
         )
         .exclude(event__status=Event.Status.CANCELLED)
-        .filter(Q(event__last_day__gte=today) | has_documents)
-        .order_by("event__first_day", "event__number", "id")
-        .values("id", "event_id", *EVENT_VALUES)
-    )
-    documents: dict[int, list[dict]] = {row["event_id"]: [] for row in rows}
-    for document in (
-        CourseDocument.objects.filter(event_id__in=list(documents))
-        .order_by("title", "id")
-        .values("id", "event_id", "title", "filename", "size")
+        .order_by("event__first_day", "event__number", "id", "event__documents__title", DOC_ID)
+        .values("id", *EVENT_VALUES, DOC_ID, *DOC_VALUES)
     ):
-        documents[document["event_id"]].append(document)
-    for row in rows:
-        row["documents"] = documents[row["event_id"]]
-    return rows
+        participation = rows.get(row["id"])
+        if participation is None:
+            participation = rows[row["id"]] = {
+                "id": row["id"],
+                **{name: row[name] for name in EVENT_VALUES},
+                "documents": [],
+            }
+        if row[DOC_ID] is not None:
+            participation["documents"].append(
+                {"id": row[DOC_ID], **{name[len(DOC) :]: row[name] for name in DOC_VALUES}}
+            )
+    # A past event is listed only while it has documents to offer.
+    return [r for r in rows.values() if r["documents"] or r["event__last_day"] >= today]
 
 
 def certificates_for_person(*, person, today: dt.date) -> QuerySet:

@@ -54,13 +54,18 @@ def test_course_documents_section_follows_booking_status_and_42_days():
         if key not in ("upcoming_confirmed_no_docs", "past_without_docs"):
             CourseDocumentFactory(event=participation.event)
 
+    CourseDocumentFactory(event=shown["day_42"].event, title="Zusatz: Übungen")
+    CourseDocumentFactory(event=shown["day_42"].event, title="Anlage Checkliste")
+
     rows = list(selectors.participations_with_documents(person=person, today=today))
     assert {row["id"] for row in rows} == {p.pk for p in shown.values()}
     days = [row["event__first_day"] for row in rows]
     assert days == sorted(days)
     by_id = {row["id"]: row for row in rows}
     assert by_id[shown["upcoming_confirmed_no_docs"].pk]["documents"] == []
-    assert len(by_id[shown["day_42"].pk]["documents"]) == 1
+    titles = [d["title"] for d in by_id[shown["day_42"].pk]["documents"]]
+    assert len(titles) == 3 and titles == sorted(titles)
+    assert titles[0] == "Anlage Checkliste" and titles[-1] == "Zusatz: Übungen"
 
     for key, participation in {**shown, **hidden}.items():
         for document in CourseDocument.objects.filter(event=participation.event):

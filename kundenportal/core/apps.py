@@ -10,3 +10,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the start-up checks)
+        from .logs import redact_filter_install
+
+        redact_filter_install()

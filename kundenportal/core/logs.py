@@ -101,6 +101,43 @@ class PlainFormatter(logging.Formatter):
         return redact(f"{line} [request_id={request_id}]" if request_id else line)
 
 
+# The loggers that write request lines (paths with a reset token, query strings).
+REQUEST_LINE_LOGGERS = (
+    "gunicorn.access",
+    "gunicorn.error",
+    "django.server",
+    "django.request",
+    "django",
+)
+
+
+class RedactFilter(logging.Filter):
+    """Removes the same secrets from the record itself, for every handler: one that is not
+    ours (an error tracker, pytest's caplog) sees the cleaned message too."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return True
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        for name in ("request_line", "path", "url"):
+            value = getattr(record, name, None)
+            if isinstance(value, str):
+                setattr(record, name, redact(value))
+        return True
+
+
+def redact_filter_install() -> None:
+    """Attach ``RedactFilter`` to the request-line loggers (at start-up, once)."""
+    for name in REQUEST_LINE_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactFilter) for f in logger.filters):
+            logger.addFilter(RedactFilter())
+
+
 class RequestIdFilter(logging.Filter):
     """Puts the id of the current request on every record logged while it is handled."""
 

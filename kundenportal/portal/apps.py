@@ -10,6 +10,3 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import auth_events, mails, signals  # noqa: F401  (registers receivers and mail providers)
-        from .logfilters import reset_token_filter_install
-
-        reset_token_filter_install()

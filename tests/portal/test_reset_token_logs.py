@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from kundenportal.core.logs import REDACTED, REQUEST_LINE_LOGGERS, RedactFilter
 from kundenportal.notifications.models import OutboxMail
 from kundenportal.notifications.rendering import mail_render
-from kundenportal.portal.logfilters import LOGGERS, ResetTokenFilter
 
 pytestmark = pytest.mark.django_db
 
@@ -51,10 +51,10 @@ def test_access_and_request_logs_never_show_the_token(client, participant, caplo
     logger.info('%(h)s "%(r)s" %(s)s', {"h": "203.0.113.9", "r": f"GET {path} HTTP/1.1", "s": 302})
     logger.info('"%s" %s %s', f"GET {path} HTTP/1.1", "302", "0")
     text = "\n".join(r.getMessage() for r in caplog.records)
-    assert path.rsplit("/", 2)[0] + "/[entfernt]" in text
+    assert path.rsplit("/", 2)[0] + "/" + REDACTED in text
     assert token not in text
 
 
 def test_the_filter_is_installed_on_every_access_logger():
-    for name in LOGGERS:
-        assert any(isinstance(f, ResetTokenFilter) for f in logging.getLogger(name).filters)
+    for name in REQUEST_LINE_LOGGERS:
+        assert any(isinstance(f, RedactFilter) for f in logging.getLogger(name).filters)

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+
+from kundenportal.core.formatting import datetime_compact
 
 
 class AuditEntry(models.Model):
@@ -35,5 +36,4 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        stamp = formats.date_format(timezone.localtime(self.created_at), "d.m.Y H:i")
-        return f"{stamp} {self.action} {self.object_label}"
+        return f"{datetime_compact(self.created_at)} {self.action} {self.object_label}"

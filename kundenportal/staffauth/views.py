@@ -9,12 +9,14 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
+
+from kundenportal.core.formatting import clock_text
 
 from . import selectors, services
 from .forms import CodeForm, EnrolmentForm
@@ -66,10 +68,10 @@ def _verified(request, device) -> None:
 
 
 def _locked_message(until) -> str:
-    return (
-        "Zu viele falsche Codes. Aus Sicherheitsgründen können Sie es erst ab "
-        f"{timezone.localtime(until):%H:%M:%S} Uhr erneut versuchen."
-    )
+    return _(
+        "Zu viele falsche Codes. Aus Sicherheitsgründen können Sie es erst ab %(time)s Uhr "
+        "erneut versuchen."
+    ) % {"time": clock_text(until, seconds=True)}
 
 
 @require_http_methods(["GET", "POST"])

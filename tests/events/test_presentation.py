@@ -6,9 +6,11 @@ import pytest
 from django.template import Context, Template
 
 from kundenportal.core.formatting import (
+    clock_text,
     date_range_compact,
     date_range_text,
     date_text,
+    datetime_compact,
     datetime_text,
     file_size_text,
 )
@@ -36,6 +38,10 @@ def test_dates_in_german():
 def test_local_time_and_file_sizes():
     moment = dt.datetime(2026, 11, 29, 9, 15, tzinfo=dt.UTC)  # 10:15 in Berlin
     assert datetime_text(moment) == "29.11.2026 um 10:15 Uhr"
+    assert datetime_compact(moment) == "29.11.2026 10:15"
+    assert clock_text(moment.replace(second=7), seconds=True) == "10:15:07"
+    # Summer time, and the local date differs from the UTC one.
+    assert datetime_compact(dt.datetime(2026, 6, 30, 22, 30, tzinfo=dt.UTC)) == "01.07.2026 00:30"
     # filesizeformat keeps number and unit together with a no-break space.
     assert file_size_text(512) == "512\xa0Bytes"
     assert file_size_text(1536) == "1,5\xa0KB"

@@ -16,6 +16,9 @@ class Event(models.Model):
         CONFIRMED = "confirmed", _("Durchführung bestätigt")
         CANCELLED = "cancelled", _("Abgesagt")
 
+    # Open for registrations (while the event has not begun).
+    BOOKABLE_STATUSES = (Status.PUBLISHED, Status.CONFIRMED)
+
     number = models.CharField(_("Veranstaltungsnummer"), max_length=30, unique=True)
     title = models.CharField(_("Titel"), max_length=200)
     description = models.TextField(_("Beschreibung"), blank=True)
@@ -63,7 +66,7 @@ class Event(models.Model):
 
     @property
     def is_bookable_status(self) -> bool:
-        return self.status in (self.Status.PUBLISHED, self.Status.CONFIRMED)
+        return self.status in self.BOOKABLE_STATUSES
 
     @property
     def duration_days(self) -> int:

@@ -16,12 +16,17 @@ def events_with_free_seats(queryset: QuerySet[Event] | None = None) -> QuerySet[
     ).annotate(free_seats=Greatest(F("capacity") - F("taken_seats"), 0))
 
 
+def events_bookable() -> QuerySet[Event]:
+    """Events that can still be booked: a bookable status and not yet begun (the question
+    ``registrations.selectors.registration_is_open`` asks of one event)."""
+    return Event.objects.filter(
+        status__in=Event.BOOKABLE_STATUSES, first_day__gt=timezone.localdate()
+    )
+
+
 def events_upcoming(*, query: str = "", format: str = "") -> QuerySet[Event]:
     """Events in the public catalogue: bookable and not yet begun, soonest first."""
-    queryset = Event.objects.filter(
-        status__in=(Event.Status.PUBLISHED, Event.Status.CONFIRMED),
-        first_day__gt=timezone.localdate(),
-    )
+    queryset = events_bookable()
     if query:
         queryset = queryset.filter(Q(title__icontains=query) | Q(number__icontains=query))
     if format in Event.Format.values:

@@ -14,12 +14,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kundenportal.audit.services import audit_log
 from kundenportal.events.models import Event
 from kundenportal.events.presentation import event_mail_context
+from kundenportal.events.selectors import events_bookable
 from kundenportal.notifications.services import mail_enqueue
 
 from .models import Participation, Registration
@@ -47,11 +47,8 @@ def _title_key(title: str) -> str:
 
 def events_same_course(*, event: Event) -> QuerySet[Event]:
     """Other runs of ``event``'s course that can still be booked, soonest first."""
-    upcoming = Event.objects.filter(
-        status__in=(Event.Status.PUBLISHED, Event.Status.CONFIRMED),
-        first_day__gt=timezone.localdate(),
-        number__istartswith=course_prefix(event.number),
-    ).exclude(pk=event.pk)
+    upcoming = events_bookable().filter(number__istartswith=course_prefix(event.number))
+    upcoming = upcoming.exclude(pk=event.pk)
     # Titles are compared in Python (case and spacing as people type them, umlauts too,
     # which SQLite's case-insensitive match does not fold); the upcoming runs of one
     # number prefix are few.

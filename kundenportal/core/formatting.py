@@ -1,15 +1,15 @@
 """How dates, times and sizes read in German pages, mails and PDFs: the one place for formats.
 
 Fixed German patterns, so a mail rendered by the worker reads the same as the page a
-participant sees. Numeric dates need no locale and are plain f-strings: long lists format
-two dates per row, and Django's ``date_format`` (format lookup, translation, a formatter
-object per call) made up a tenth of "Meine Dokumente"'s time (bench/load.py). Weekday names,
-times and sizes go through Django's formatting.
+participant sees. Numeric dates and sizes need no lookup and are plain f-strings: long lists
+format several per row, and Django's ``date_format`` and ``filesizeformat`` (format lookup,
+translation, a formatter object per call; 27 µs per size) made up a fifth of
+"Meine Dokumente"'s own time (bench/load.py). The texts are those of Django's German
+formats (tests/events/test_presentation.py compares them); weekday names go through Django.
 """
 
 import datetime as dt
 
-from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone
 
 WEEKDAY_DATE = "D, d.m.Y"
@@ -58,6 +58,16 @@ def date_range_compact(first: dt.date, last: dt.date, *, weekday: bool = False) 
     return f"{date_text(first)}–{date_text(last)}"
 
 
+_SIZE_UNITS = ("KB", "MB", "GB", "TB", "PB")
+_NBSP = "\xa0"  # number and unit stay together
+
+
 def file_size_text(size: int | None) -> str:
-    """1,5 MB (Django's ``filesizeformat`` in German)."""
-    return str(filesizeformat(int(size or 0)))
+    """1,5 MB: Django's ``filesizeformat`` in German (binary units, one decimal)."""
+    size = int(size or 0)
+    if size < 1024:
+        return f"{size}{_NBSP}{'Byte' if size == 1 else 'Bytes'}"
+    value, unit = size / 1024, 0
+    while value >= 1024 and unit < len(_SIZE_UNITS) - 1:
+        value, unit = value / 1024, unit + 1
+    return f"{round(value, 1):.1f}".replace(".", ",") + _NBSP + _SIZE_UNITS[unit]

@@ -73,8 +73,8 @@ def participations_with_documents(*, person, today: dt.date) -> list[dict]:
             person=person,
             status__in=BOOKED_STATUSES,
             event__last_day__gte=rules.course_documents_visible_last_day_from(today),
+            event__status__in=Event.NOT_CANCELLED_STATUSES,
         )
-        .exclude(event__status=Event.Status.CANCELLED)
         .order_by("event__first_day", "event__number", "id", "event__documents__title", DOC_ID)
         .values("id", *EVENT_VALUES, DOC_ID, *DOC_VALUES)
     ):
@@ -121,12 +121,13 @@ def certificates_for_person(*, person, today: dt.date) -> QuerySet:
 
 
 def _online_links(*, person, today: dt.date) -> QuerySet[OnlineLink]:
-    return (
-        OnlineLink.objects.filter(
-            event__last_day__gte=rules.course_documents_visible_last_day_from(today)
-        )
-        .exclude(event__status=Event.Status.CANCELLED)
-        .filter(_booked_by(person, ONLINE_LINK_STATUSES))
+    # Joined with the person's participation: an event has at most one that is not
+    # cancelled (a unique constraint), so no link appears twice.
+    return OnlineLink.objects.filter(
+        event__last_day__gte=rules.course_documents_visible_last_day_from(today),
+        event__status__in=Event.NOT_CANCELLED_STATUSES,
+        event__participations__person=person,
+        event__participations__status__in=ONLINE_LINK_STATUSES,
     )
 
 
@@ -143,9 +144,10 @@ def course_document_for_person(*, person, pk: int, today: dt.date) -> CourseDocu
     """One course document the person may download. Raises CourseDocument.DoesNotExist."""
     return (
         CourseDocument.objects.filter(
-            pk=pk, event__last_day__gte=rules.course_documents_visible_last_day_from(today)
+            pk=pk,
+            event__last_day__gte=rules.course_documents_visible_last_day_from(today),
+            event__status__in=Event.NOT_CANCELLED_STATUSES,
         )
-        .exclude(event__status=Event.Status.CANCELLED)
         .filter(_booked_by(person))
         .get()
     )
@@ -170,8 +172,12 @@ def online_link_for_person(*, person, pk: int, today: dt.date) -> OnlineLink:
 def participation_booked_for_person(*, person, pk: int) -> Participation:
     """A booked participation of the person (for the calendar file). Raises DoesNotExist."""
     return (
-        Participation.objects.filter(pk=pk, person=person, status__in=BOOKED_STATUSES)
-        .exclude(event__status=Event.Status.CANCELLED)
+        Participation.objects.filter(
+            pk=pk,
+            person=person,
+            status__in=BOOKED_STATUSES,
+            event__status__in=Event.NOT_CANCELLED_STATUSES,
+        )
         .select_related("event")
         .get()
     )

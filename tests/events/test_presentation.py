@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 from django.template import Context, Template
+from django.template.defaultfilters import filesizeformat
+from django.utils import translation
 
 from kundenportal.core.formatting import (
     clock_text,
@@ -46,6 +48,14 @@ def test_local_time_and_file_sizes():
     assert file_size_text(512) == "512\xa0Bytes"
     assert file_size_text(1536) == "1,5\xa0KB"
     assert file_size_text(3 * 1024 * 1024) == "3,0\xa0MB"
+
+
+def test_file_sizes_read_as_djangos_filesizeformat_in_german():
+    sizes = [None, 0, 1, 2, 1023, 1024, 1025, 1024**2 - 1, 1024**2, 10**9, 2**40, 2**50, 2**60]
+    sizes += [int(1024**e * (k / 20 + 0.05)) for e in (1, 2, 3) for k in range(20 * 1024)][::7]
+    with translation.override("de"):
+        for size in sizes:
+            assert file_size_text(size) == str(filesizeformat(int(size or 0))), size
 
 
 @pytest.mark.django_db

@@ -6,6 +6,11 @@ n-th wrong code in a row the device accepts no code for 2^(n-1) × the throttle 
 and the failure count lives in the device row, so every web process sees the same lock.
 Verification runs in a transaction with the device rows locked, so one code cannot be used
 twice by two requests at once; a wrong code is committed as a failure, never rolled back.
+
+Backup codes are shown once, when issued; ``StaticToken.token`` holds only their keyed digest
+(``backup_code_digest``: ``salted_hmac`` with SHA-256 and ``SECRET_KEY``, 16 hex characters),
+so the database without the key gives no code away. A digest made with a key of ``SECRET_KEY_FALLBACKS`` still verifies; codes
+issued before a key change stop working once that key leaves the fallbacks.
 """
 
 import datetime as dt
@@ -15,6 +20,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.crypto import salted_hmac
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -26,6 +32,7 @@ BACKUP_DEVICE_NAME = "Sicherungscodes"
 BACKUP_CODE_COUNT = 10
 # A code from the app is six digits; anything else can only be a backup code.
 _TOTP_TOKEN = re.compile(r"^\d{6}$")
+_BACKUP_CODE_KEY_SALT = "kundenportal.staffauth.backup_code"
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,23 @@ def token_normalise(token: str) -> str:
     return re.sub(r"[\s-]", "", token or "").lower()
 
 
+def backup_code_digest(code: str, *, secret: str | None = None) -> str:
+    """What ``StaticToken.token`` stores of a backup code (``secret`` defaults to SECRET_KEY)."""
+    digest = salted_hmac(_BACKUP_CODE_KEY_SALT, code, secret=secret, algorithm="sha256")
+    return digest.hexdigest()[:16]
+
+
+def _backup_code_stored(device: StaticDevice, code: str) -> str:
+    """The device's stored digest of the code under the current or a fallback key, else the
+    current key's digest: ``verify_token`` then checks once, so one wrong code is one failure."""
+    digests = [
+        backup_code_digest(code, secret=key)
+        for key in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    ]
+    stored = set(device.token_set.filter(token__in=digests).values_list("token", flat=True))
+    return next((d for d in digests if d in stored), digests[0])
+
+
 def _locked_until(device: Device) -> dt.datetime | None:
     allowed, data = device.verify_is_allowed()
     if allowed:
@@ -61,7 +85,9 @@ def _backup_codes_replace(person) -> list[str]:
     )
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    StaticToken.objects.bulk_create(
+        [StaticToken(device=device, token=backup_code_digest(c)) for c in codes]
+    )
     return codes
 
 
@@ -123,7 +149,8 @@ def second_factor_verify(*, person, token: str) -> Verification:
         if (until := _locked_until(device)) is not None:
             locks.append(until)
             continue
-        if device.verify_token(token):
+        stored = _backup_code_stored(device, token) if model is StaticDevice else token
+        if device.verify_token(stored):
             data = {"device": kind}
             if model is StaticDevice:
                 data["backup_codes_left"] = device.token_set.count()

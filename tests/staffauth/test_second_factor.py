@@ -15,6 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kundenportal.audit.models import AuditEntry
+from kundenportal.staffauth.services import backup_code_digest
 from tests.factories import PersonFactory
 from tests.second_factor import totp_code, totp_device_for
 
@@ -148,8 +149,8 @@ def test_a_code_counts_only_once(staff):
 def test_a_backup_code_works_once(staff):
     totp_device_for(staff)
     device = StaticDevice.objects.create(user=staff, name="Sicherungscodes")
-    device.token_set.create(token="abcd2345")
-    device.token_set.create(token="efgh6789")
+    device.token_set.create(token=backup_code_digest("abcd2345"))
+    device.token_set.create(token=backup_code_digest("efgh6789"))
     client = Client()
     _password_step(client)
     # Typed in capitals and with a space, as from a sheet of paper.
@@ -157,7 +158,9 @@ def test_a_backup_code_works_once(staff):
     assert response.status_code == 302
     page = client.get(PERSONS)
     assert "Sicherungscode angemeldet; es bleiben 1" in page.content.decode()
-    assert list(StaticToken.objects.values_list("token", flat=True)) == ["efgh6789"]
+    assert list(StaticToken.objects.values_list("token", flat=True)) == [
+        backup_code_digest("efgh6789")
+    ]
     passed = AuditEntry.objects.get(action="staff.second_factor_passed")
     assert passed.data == {"device": "backup", "backup_codes_left": 1}
     assert passed.object_id == str(staff.pk)
@@ -209,7 +212,7 @@ def test_first_login_sets_up_the_app_by_qr_code_and_shows_backup_codes_once(staf
     assert device.confirmed
     assert sorted(
         StaticToken.objects.filter(device__user=staff).values_list("token", flat=True)
-    ) == sorted(codes)
+    ) == sorted(backup_code_digest(c) for c in codes)
     assert AuditEntry.objects.filter(
         action="staff.second_factor_enrolled", object_id=str(staff.pk)
     ).exists()
@@ -227,7 +230,7 @@ def test_the_password_alone_sets_up_no_app_while_backup_codes_are_left(staff):
     # The app is gone (e.g. deleted in the device admin), the backup codes are not: whoever
     # holds only the password must not enrol an app of their own.
     device = StaticDevice.objects.create(user=staff, name="Sicherungscodes", confirmed=True)
-    device.token_set.create(token="abcd2345")
+    device.token_set.create(token=backup_code_digest("abcd2345"))
     client = Client()
     _password_step(client)
     response = client.get(reverse("admin:second_factor_enrol"))
@@ -297,7 +300,7 @@ def test_development_may_switch_the_second_factor_off(staff, settings):
 
 def test_new_backup_codes_replace_the_old_ones(staff):
     old = StaticDevice.objects.create(user=staff, name="Sicherungscodes")
-    old.token_set.create(token="abcd2345")
+    old.token_set.create(token=backup_code_digest("abcd2345"))
     client = Client()
     client.force_login(staff)
     page = client.get(reverse("admin:second_factor_backup_codes"))
@@ -305,7 +308,7 @@ def test_new_backup_codes_replace_the_old_ones(staff):
     response = client.post(reverse("admin:second_factor_backup_codes"))
     codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", response.content.decode())
     assert len(codes) == 10
-    assert "abcd2345" not in StaticToken.objects.values_list("token", flat=True)
+    assert backup_code_digest("abcd2345") not in StaticToken.objects.values_list("token", flat=True)
     assert AuditEntry.objects.filter(action="staff.backup_codes_renewed").count() == 1
     # The page is a back-office page: the password alone does not reach it.
     other = Client()
@@ -320,7 +323,7 @@ def test_reset_command_removes_the_devices_and_the_next_login_sets_up_again(staf
     verified.force_login(staff)
     assert verified.get(PERSONS).status_code == 200
     StaticDevice.objects.create(user=staff, name="Sicherungscodes").token_set.create(
-        token="abcd2345"
+        token=backup_code_digest("abcd2345")
     )
     call_command("staff_second_factor_reset", "Vera.Waltung")
     assert not TOTPDevice.objects.filter(user=staff).exists()
@@ -346,10 +349,11 @@ def test_the_device_pages_of_the_admin_show_no_key(staff):
     for view in ("otp_totp_totpdevice_config", "otp_totp_totpdevice_qrcode"):
         assert client.get(reverse(f"admin:{view}", args=[device.pk])).status_code == 403
     backup = StaticDevice.objects.create(user=staff, name="Sicherungscodes")
-    backup.token_set.create(token="abcd2345")
+    backup.token_set.create(token=backup_code_digest("abcd2345"))
     page = client.get(reverse("admin:otp_static_staticdevice_change", args=[backup.pk]))
     assert page.status_code == 200
     assert "abcd2345" not in page.content.decode()
+    assert backup_code_digest("abcd2345") not in page.content.decode()
     index = client.get(reverse("admin:index")).content.decode()
     assert "Zweiter Faktor: Authenticator-Apps" in index
 

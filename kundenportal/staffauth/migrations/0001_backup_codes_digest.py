@@ -1,0 +1,30 @@
+"""Backup codes stored in plain text become their digest (``services.backup_code_digest``), so
+the codes staff hold keep working.
+
+A token of 16 hex characters is taken for a digest already and left alone: codes issued here
+are 8 characters of Base32 (``StaticToken.random_token``), so only a code typed in by hand could
+look like one. That keeps the migration safe to run again (after going back, or over tokens
+issued by the new code). Going back changes nothing: a digest cannot be turned into its code.
+"""
+
+import re
+
+from django.db import migrations
+
+_DIGEST = re.compile(r"[0-9a-f]{16}")
+
+
+def tokens_digest(apps, schema_editor):
+    from kundenportal.staffauth.services import backup_code_digest
+
+    StaticToken = apps.get_model("otp_static", "StaticToken")
+    plain = [t for t in StaticToken.objects.only("token") if not _DIGEST.fullmatch(t.token)]
+    for token in plain:
+        token.token = backup_code_digest(token.token)
+    StaticToken.objects.bulk_update(plain, ["token"], batch_size=1000)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("otp_static", "0003_add_timestamps")]
+
+    operations = [migrations.RunPython(tokens_digest, migrations.RunPython.noop)]

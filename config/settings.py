@@ -29,6 +29,9 @@ if not SECRET_KEY:
             "SECRET_KEY is not set. Production refuses to start without it "
             "(set DEBUG=1 for local development)."
         )
+# Key rotation: the previous keys, comma-separated. Sessions, reset links and backup codes
+# signed with them stay valid until a key is removed here.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -36,3 +36,21 @@ def test_production_refuses_to_start_without_secret_key():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_previous_keys_are_read_as_fallbacks():
+    old = [
+        "Alt-1-" + "q7#kP2v!qL9zR4m@tW8nB3cY6hJ1dF5gS0aE-uI_oK&pZ",
+        "Alt-2-" + "w" * 30 + "x9!Z%r2",
+    ]
+    env = {**PRODUCTION_ENV, "SECRET_KEY_FALLBACKS": ",".join(old)}
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY_FALLBACKS)",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(old)
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -41,7 +41,7 @@ def test_production_refuses_to_start_without_secret_key():
 def test_previous_keys_are_read_as_fallbacks():
     old = [
         "Alt-1-" + "q7#kP2v!qL9zR4m@tW8nB3cY6hJ1dF5gS0aE-uI_oK&pZ",
-        "Alt-2-" + "w" * 30 + "x9!Z%r2",
+        "Alt-2-" + "m$V8t!Rz3#Lq6^Wd1&Hn5*Bk9@Gx2%Jc7+Fs4=Py0?uE8-oT3_",
     ]
     env = {**PRODUCTION_ENV, "SECRET_KEY_FALLBACKS": ",".join(old)}
     result = _manage(
@@ -54,3 +54,7 @@ def test_previous_keys_are_read_as_fallbacks():
     assert result.stdout.strip().splitlines()[-1] == str(old)
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
+    # A weak previous key is refused like a weak key.
+    weak = {**env, "SECRET_KEY_FALLBACKS": "alt"}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=weak)
+    assert result.returncode != 0 and "security.W025" in result.stdout + result.stderr

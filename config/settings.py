@@ -271,6 +271,9 @@ if env.bool("BEHIND_PROXY", default=False):
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://kundenportal"),
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same backend with one client per connection pool (core/redis_cache.py).
+    CACHES["default"]["BACKEND"] = "kundenportal.core.redis_cache.RedisCache"
 # gunicorn runs several processes, often on several machines. A local-memory cache (the
 # default without CACHE_URL) is private to one process: a session ended or a page cleared in
 # one process would live on in the others. So sessions use the cache only when it is shared

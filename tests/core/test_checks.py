@@ -75,6 +75,6 @@ def test_production_without_cache_url_keeps_sessions_in_the_database():
 
 def test_production_with_redis_uses_it_for_sessions_and_the_catalogue():
     backend, engine, seconds, _ = _production_settings(CACHE_URL="redis://127.0.0.1:6379/5").split()
-    assert backend == "django.core.cache.backends.redis.RedisCache"
+    assert backend == "kundenportal.core.redis_cache.RedisCache"
     assert engine == "django.contrib.sessions.backends.cached_db"
     assert seconds == "300"

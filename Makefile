@@ -95,12 +95,13 @@ bench-retention: install-test
 
 # --- Scale: a decade of data, load test on PostgreSQL ------------------------------------------
 .PHONY: seed-large bench-load
-PERSONS ?= 20000
+PERSONS ?= 200000
 # A decade of data for PERSONS persons in the configured database (DATABASE_URL).
 seed-large: migrate
 	DEBUG=1 $(PY) manage.py seed_large --persons $(PERSONS)
 
-# gunicorn -w 2 on PostgreSQL (BENCH_POSTGRES_URL, default the local server) with 200 and
-# PERSONS persons, Redis as shared cache if it answers; prints req/s, p50/p95/p99 and ratios.
+# gunicorn as deployed on PostgreSQL (BENCH_POSTGRES_URL, default the local server) with 200
+# and PERSONS persons (seeded once, kept), Redis as shared cache if it answers; prints req/s,
+# p50/p95/p99 and ratios to the trivial view.
 bench-load: install-test
 	$(PY) bench/load.py --persons $(PERSONS) $(BENCH_LOAD_ARGS)

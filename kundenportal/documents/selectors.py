@@ -5,7 +5,8 @@ Visibility follows the retention dates in ``rules`` (not whether the purge job a
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, QuerySet
+from django.db.models.expressions import RawSQL
 
 from kundenportal.events.models import Event
 from kundenportal.registrations.models import Participation
@@ -93,12 +94,17 @@ def participations_with_documents(*, person, today: dt.date) -> list[dict]:
     return [r for r in rows.values() if r["documents"] or r["event__last_day"] >= today]
 
 
+# Each row of ``certificates_for_person`` says whether ``online_links_for_person`` would find
+# anything, so the page reads the (usually empty) links only when there are some.
+ONLINE_LINKS_EXIST = "online_links_exist"
+
+
 def certificates_for_person(*, person, today: dt.date) -> QuerySet:
     """ "Meine Dokumente": certificates still within their 10 years, newest first (dicts).
 
     A certificate replaced by a corrected one is left out (the corrected one is listed); one
     revoked without replacement is listed with ``revoked_at``, so the participant sees why it
-    is no longer valid, but it cannot be downloaded.
+    is no longer valid, but it cannot be downloaded. Every row carries ``ONLINE_LINKS_EXIST``.
     """
     return (
         Certificate.objects.filter(
@@ -116,8 +122,43 @@ def certificates_for_person(*, person, today: dt.date) -> QuerySet:
             "size",
             "participation__event__number",
             "participation__event__title",
+            **{ONLINE_LINKS_EXIST: _online_links_exist(person=person, today=today)},
         )
     )
+
+
+def _online_links_exist(*, person, today: dt.date) -> RawSQL:
+    """``_online_links(person, today).exists()`` as SQL for another query to carry along.
+
+    Written out because compiling the ORM's EXISTS took as long as running the links query
+    (a fifth of "Meine Dokumente", bench/load.py); the conditions and values are
+    ``_online_links``' (tests/documents/test_selectors.py compares the two).
+    """
+    link, event, part = (m._meta for m in (OnlineLink, Event, Participation))
+
+    def col(meta, name):
+        return meta.get_field(name).column
+
+    def some(values):
+        return ", ".join(["%s"] * len(values))
+
+    # Only table and column names from the models go into the text; every value is a parameter.
+    sql = (
+        f"EXISTS (SELECT 1 FROM {link.db_table} l"  # noqa: S608
+        f" JOIN {event.db_table} e ON e.{col(event, 'id')} = l.{col(link, 'event')}"
+        f" JOIN {part.db_table} p ON p.{col(part, 'event')} = e.{col(event, 'id')}"
+        f" WHERE e.{col(event, 'last_day')} >= %s"
+        f" AND e.{col(event, 'status')} IN ({some(Event.NOT_CANCELLED_STATUSES)})"
+        f" AND p.{col(part, 'person')} = %s"
+        f" AND p.{col(part, 'status')} IN ({some(ONLINE_LINK_STATUSES)}))"
+    )
+    params = [
+        rules.course_documents_visible_last_day_from(today),
+        *Event.NOT_CANCELLED_STATUSES,
+        person.pk,
+        *ONLINE_LINK_STATUSES,
+    ]
+    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
 
 
 def _online_links(*, person, today: dt.date) -> QuerySet[OnlineLink]:

@@ -202,7 +202,10 @@ def documents(request):
     today = timezone.localdate()
     page = _page(request, selectors.certificates_for_person(person=request.user, today=today))
     # Links are few (confirmed online events within 42 days); the cap only bounds the page.
-    links = selectors.online_links_for_person(person=request.user, today=today)[:50]
+    # A certificate row tells whether there are any (an empty page cannot).
+    links = []
+    if not page.object_list or page.object_list[0][selectors.ONLINE_LINKS_EXIST]:
+        links = selectors.online_links_for_person(person=request.user, today=today)[:50]
     return render(
         request,
         "portal/documents.html",

@@ -96,6 +96,38 @@ def test_online_links_only_for_confirmed_participants_within_42_days():
     assert {link["id"] for link in links} == {confirmed.pk, attended_recent.pk}
 
 
+@pytest.mark.parametrize(
+    ("offset", "status", "event_status", "mine", "expected"),
+    [
+        (5, S.CONFIRMED, Event.Status.CONFIRMED, True, True),
+        (0, S.CONFIRMED, Event.Status.CONFIRMED, True, True),
+        (-42, S.ATTENDED, Event.Status.CONFIRMED, True, True),
+        (-43, S.ATTENDED, Event.Status.CONFIRMED, True, False),
+        (5, S.REGISTERED, Event.Status.PUBLISHED, True, False),
+        (5, S.WAITLISTED, Event.Status.PUBLISHED, True, False),
+        (5, S.CANCELLED, Event.Status.CONFIRMED, True, False),
+        (5, S.CONFIRMED, Event.Status.CANCELLED, True, False),
+        (5, S.CONFIRMED, Event.Status.CONFIRMED, False, False),
+        (None, None, None, True, False),  # no online training at all
+    ],
+)
+def test_each_certificate_row_knows_whether_the_links_query_finds_any(
+    offset, status, event_status, mine, expected
+):
+    today = timezone.localdate()
+    person = PersonFactory()
+    CertificateFactory(participation__person=person)
+    if offset is not None:
+        link = OnlineLinkFactory(event=_event(today, offset, status=event_status))
+        _book(person if mine else PersonFactory(), link.event, status)
+        if mine and status == S.CONFIRMED:  # a cancelled earlier booking changes nothing
+            _book(person, link.event, S.CANCELLED)
+
+    links = list(selectors.online_links_for_person(person=person, today=today))
+    (row,) = selectors.certificates_for_person(person=person, today=today)
+    assert bool(row[selectors.ONLINE_LINKS_EXIST]) is bool(links) is expected
+
+
 def test_participations_section_shows_attended_events_of_ten_years_newest_first():
     today = timezone.localdate()
     person = PersonFactory()

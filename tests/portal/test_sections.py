@@ -8,7 +8,12 @@ from django.urls import reverse
 
 from kundenportal.documents.models import CourseDocument
 from kundenportal.registrations.models import Participation
-from tests.factories import CompanyFactory, PersonFactory, portal_history_create
+from tests.factories import (
+    CompanyFactory,
+    OnlineLinkFactory,
+    PersonFactory,
+    portal_history_create,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +61,26 @@ def test_sections_show_the_participants_things_with_german_dates(client, partici
     assert reverse("portal:certificate_download", args=[certificate.pk]) in html
     assert "noch 10 Jahre" in html
     assert reverse("portal:online_link_open", args=[owned["link"].pk]) in html
+
+
+def test_online_links_are_read_only_when_there_are_some(client, participant, owned):
+    link_url = reverse("portal:online_link_open", args=[owned["link"].pk])
+    client.force_login(participant)
+    client.get(reverse("portal:documents"))  # the session cache warm, as for a real visitor
+    with CaptureQueriesContext(connection) as with_links:
+        assert link_url in _page(client, "portal:documents")
+    owned["link"].delete()
+    with CaptureQueriesContext(connection) as without_links:
+        assert "Zugangslinks zu Ihren gebuchten Online-Schulungen" in _page(
+            client, "portal:documents"
+        )
+    # The certificate rows said there are no links: their query is left out.
+    assert len(without_links) == len(with_links) - 1
+    # Without a certificate row to ask, the links are read.
+    owned["certificate"].delete()
+    other = OnlineLinkFactory(event=owned["participation"].event)
+    html = _page(client, "portal:documents")
+    assert reverse("portal:online_link_open", args=[other.pk]) in html
 
 
 def test_documents_disappear_after_42_days_even_before_the_purge(client, participant, owned):

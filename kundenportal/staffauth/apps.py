@@ -12,6 +12,14 @@ class StaffAuthConfig(AppConfig):
     name = "kundenportal.staffauth"
     verbose_name = _("Anmeldung der Mitarbeitenden")
 
+    def ready(self):
+        from django.db.models.signals import pre_save
+        from django_otp.plugins.otp_static.models import StaticToken
+
+        from .services import backup_token_store_digest
+
+        pre_save.connect(backup_token_store_digest, sender=StaticToken)
+
 
 class StaffAdminConfig(admin_apps.AdminConfig):
     """Django's admin with the site that asks staff for the second factor."""

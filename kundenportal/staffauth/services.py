@@ -33,6 +33,7 @@ BACKUP_CODE_COUNT = 10
 # A code from the app is six digits; anything else can only be a backup code.
 _TOTP_TOKEN = re.compile(r"^\d{6}$")
 _BACKUP_CODE_KEY_SALT = "kundenportal.staffauth.backup_code"
+_DIGEST = re.compile(r"[0-9a-f]{16}")
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,19 @@ def backup_code_digest(code: str, *, secret: str | None = None) -> str:
     """What ``StaticToken.token`` stores of a backup code (``secret`` defaults to SECRET_KEY)."""
     digest = salted_hmac(_BACKUP_CODE_KEY_SALT, code, secret=secret, algorithm="sha256")
     return digest.hexdigest()[:16]
+
+
+def is_backup_code_digest(token: str) -> bool:
+    """A digest is 16 hex characters; an issued code is 8 of Base32, so only a code typed in
+    by hand could look like one."""
+    return bool(_DIGEST.fullmatch(token or ""))
+
+
+def backup_token_store_digest(sender, instance, **kwargs) -> None:
+    """``pre_save`` of ``StaticToken``: a code saved as it was typed (the admin's token rows,
+    django-otp's ``addstatictoken``) is stored as its digest, and works as a backup code."""
+    if not is_backup_code_digest(instance.token):
+        instance.token = backup_code_digest(token_normalise(instance.token))
 
 
 def _backup_code_stored(device: StaticDevice, code: str) -> str:

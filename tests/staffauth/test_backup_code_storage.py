@@ -78,7 +78,12 @@ def test_the_migration_turns_plain_tokens_into_working_digests(staff):
     migration = importlib.import_module(
         "kundenportal.staffauth.migrations.0001_backup_codes_digest"
     )
-    device = _backup_device(staff, "abcd2345", backup_code_digest("efgh6789"))
+    device = StaticDevice.objects.create(user=staff, name="Sicherungscodes")
+    # As stored before: bulk_create passes no signal, so the plain token lands as it is.
+    StaticToken.objects.bulk_create(
+        [StaticToken(device=device, token=t) for t in ("abcd2345", backup_code_digest("efgh6789"))]
+    )
+    assert "abcd2345" in device.token_set.values_list("token", flat=True)
     migration.tokens_digest(apps, None)
     expected = {backup_code_digest("abcd2345"), backup_code_digest("efgh6789")}
     assert set(device.token_set.values_list("token", flat=True)) == expected
@@ -87,3 +92,13 @@ def test_the_migration_turns_plain_tokens_into_working_digests(staff):
     assert set(device.token_set.values_list("token", flat=True)) == expected
     assert second_factor_verify(person=staff, token="abcd2345").device == device
     assert second_factor_verify(person=staff, token="efgh6789").device == device
+
+
+def test_a_code_saved_as_typed_is_stored_as_its_digest(staff):
+    # The admin's token rows and django-otp's addstatictoken save a code as typed.
+    device = _backup_device(staff, "Wxyz 2345")
+    assert list(device.token_set.values_list("token", flat=True)) == [
+        backup_code_digest("wxyz2345")
+    ]
+    assert second_factor_verify(person=staff, token="wxyz2345").device == device
+    assert not device.token_set.exists()

@@ -7,18 +7,14 @@ look like one. That keeps the migration safe to run again (after going back, or 
 issued by the new code). Going back changes nothing: a digest cannot be turned into its code.
 """
 
-import re
-
 from django.db import migrations
-
-_DIGEST = re.compile(r"[0-9a-f]{16}")
 
 
 def tokens_digest(apps, schema_editor):
-    from kundenportal.staffauth.services import backup_code_digest
+    from kundenportal.staffauth.services import backup_code_digest, is_backup_code_digest
 
     StaticToken = apps.get_model("otp_static", "StaticToken")
-    plain = [t for t in StaticToken.objects.only("token") if not _DIGEST.fullmatch(t.token)]
+    plain = [t for t in StaticToken.objects.only("token") if not is_backup_code_digest(t.token)]
     for token in plain:
         token.token = backup_code_digest(token.token)
     StaticToken.objects.bulk_update(plain, ["token"], batch_size=1000)

@@ -32,6 +32,13 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # restarting at once.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+# The application is imported once, in the master, and each worker is forked from it: a worker
+# replaced after max_requests starts at once instead of importing Django again (about a second
+# of CPU on a small machine; bench/load.py saw every replacement as a p99 spike), and the
+# workers share the imported code's memory. Importing opens no database or Redis connection
+# (each worker opens its own on first use; tests/core/test_gunicorn_conf.py). New code needs a
+# restart (`systemctl restart`, as docs/deployment.md upgrades), not a HUP.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
 
 # Only these addresses may tell gunicorn the scheme (X-Forwarded-Proto): the proxy on this
 # machine by default; on several machines the load balancer's address(es), comma-separated.

@@ -1,8 +1,11 @@
 """deploy/gunicorn.conf.py: read from the environment, used by the web unit."""
 
 import configparser
+import os
 import runpy
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
@@ -24,6 +27,7 @@ def test_defaults_suit_one_machine_behind_nginx(monkeypatch):
     assert conf["workers"] >= 3
     assert conf["forwarded_allow_ips"] == "127.0.0.1,::1"
     assert conf["graceful_timeout"] < conf["timeout"]
+    assert conf["preload_app"] is True
     assert conf["logger_class"] == "kundenportal.core.access_log.GunicornLogger"
     access = conf["logconfig_dict"]["loggers"]["gunicorn.access"]
     assert access["handlers"] == ["console"]
@@ -52,3 +56,28 @@ def test_web_unit_starts_gunicorn_with_the_config_file():
 
     assert command == ["/opt/kundenportal/.venv/bin/gunicorn", "-c", "deploy/gunicorn.conf.py"]
     assert int(parser["Service"]["TimeoutStopSec"]) > 25  # longer than the graceful timeout
+
+
+def test_the_preloaded_application_opens_no_connection_at_import(tmp_path):
+    """The master imports the app before forking: a connection opened then would be shared by
+    every worker. Here database and cache answer nowhere, and the import still succeeds."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "SECRET_KEY": "p9#kQ2v!xL7zR4m@tW8nB3cY6hJ1dF5gS0aE-uI_oK&pZ+lX^vC*bN%mQ$rT",
+        "ALLOWED_HOSTS": "kundenportal.example",
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:9/nothing",
+        "CACHE_URL": "redis://127.0.0.1:9/0",
+        "VAR_DIR": str(tmp_path),
+    }
+    code = "from config.wsgi import application; print(type(application).__name__)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=DEPLOY.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "WSGIHandler"

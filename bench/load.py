@@ -13,11 +13,11 @@ page, the login, each portal section, a certificate download and the certificate
 
 The floor runs before and after every page, and a page's ratio is its rate against the mean
 of those two; the whole sequence repeats in rounds and the medians are reported (this
-machine's speed drifts by a fifth within minutes). Prints requests/s, p50/p95/p99 and the ratio to the floor
-(the trivial view without a session; the same view with the session shows what being logged
-in costs), then the targets: catalogue >= 40 % of the floor, each portal section >= 15 %, p95
-on the large database within 2x of the small one; exit 1 when one is missed (``--no-check``
-to only report).
+machine's speed drifts by a fifth within minutes). Prints requests/s, p50/p95/p99 and the
+ratio to the floor (the trivial view without a session; the same view with the session shows
+what being logged in costs), then the targets: catalogue >= 40 % of the floor, each portal
+section >= 15 %, p95 on the large database within 2x of the small one; exit 1 when one is
+missed (``--no-check`` to only report).
 
 The PostgreSQL server is ``BENCH_POSTGRES_URL`` (default postgres://postgres@127.0.0.1:5432).
 """
@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+from functools import cache
 from http.client import HTTPConnection
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
@@ -230,6 +231,7 @@ def gunicorn_deployed(env: dict, port: int, log: Path) -> subprocess.Popen:
         )
 
 
+@cache
 def workers() -> int:
     """The deployed worker count (WEB_CONCURRENCY, else 2 per core plus one)."""
     return runpy.run_path(str(GUNICORN_CONF))["workers"]

@@ -24,21 +24,26 @@ def _day_month(day: dt.date) -> str:
     return f"{day.day:02d}.{day.month:02d}."
 
 
-def clock_text(moment: dt.datetime, *, seconds: bool = False) -> str:
-    """14:05 or 14:05:33 (local time)."""
-    local = timezone.localtime(moment)
+def _clock(local: dt.datetime, seconds: bool = False) -> str:
     text = f"{local.hour:02d}:{local.minute:02d}"
     return f"{text}:{local.second:02d}" if seconds else text
 
 
+def clock_text(moment: dt.datetime, *, seconds: bool = False) -> str:
+    """14:05 or 14:05:33 (local time)."""
+    return _clock(timezone.localtime(moment), seconds)
+
+
 def datetime_text(moment: dt.datetime) -> str:
     """03.12.2026 um 14:05 Uhr (local time)."""
-    return f"{date_text(timezone.localtime(moment))} um {clock_text(moment)} Uhr"
+    local = timezone.localtime(moment)
+    return f"{date_text(local)} um {_clock(local)} Uhr"
 
 
 def datetime_compact(moment: dt.datetime) -> str:
     """03.12.2026 14:05 (local time), for lists and labels."""
-    return f"{date_text(timezone.localtime(moment))} {clock_text(moment)}"
+    local = timezone.localtime(moment)
+    return f"{date_text(local)} {_clock(local)}"
 
 
 def date_range_text(first: dt.date, last: dt.date) -> str:

@@ -76,7 +76,7 @@ def participations_with_documents(*, person, today: dt.date) -> list[dict]:
             event__last_day__gte=rules.course_documents_visible_last_day_from(today),
             event__status__in=Event.NOT_CANCELLED_STATUSES,
         )
-        .order_by("event__first_day", "event__number", "id", "event__documents__title", DOC_ID)
+        .order_by("event__first_day", "event__number", "id", DOC + "title", DOC_ID)
         .values("id", *EVENT_VALUES, DOC_ID, *DOC_VALUES)
     ):
         participation = rows.get(row["id"])

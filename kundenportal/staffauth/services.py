@@ -9,8 +9,9 @@ twice by two requests at once; a wrong code is committed as a failure, never rol
 
 Backup codes are shown once, when issued; ``StaticToken.token`` holds only their keyed digest
 (``backup_code_digest``: ``salted_hmac`` with SHA-256 and ``SECRET_KEY``, 16 hex characters),
-so the database without the key gives no code away. A digest made with a key of ``SECRET_KEY_FALLBACKS`` still verifies; codes
-issued before a key change stop working once that key leaves the fallbacks.
+so the database without the key gives no code away. A digest made with a key of
+``SECRET_KEY_FALLBACKS`` still verifies; codes issued before a key change stop working once
+that key leaves the fallbacks.
 """
 
 import datetime as dt
@@ -62,17 +63,19 @@ def backup_code_digest(code: str, *, secret: str | None = None) -> str:
     return digest.hexdigest()[:16]
 
 
-def is_backup_code_digest(token: str) -> bool:
-    """A digest is 16 hex characters; an issued code is 8 of Base32, so only a code typed in
-    by hand could look like one."""
-    return bool(_DIGEST.fullmatch(token or ""))
+def backup_token_stored(token: str) -> str:
+    """What a ``StaticToken.token`` becomes: a digest stays as it is, a code as typed becomes
+    its digest. A digest is 16 hex characters; an issued code is 8 of Base32, so only a code
+    typed in by hand could look like one."""
+    if _DIGEST.fullmatch(token or ""):
+        return token
+    return backup_code_digest(token_normalise(token))
 
 
 def backup_token_store_digest(sender, instance, **kwargs) -> None:
     """``pre_save`` of ``StaticToken``: a code saved as it was typed (the admin's token rows,
     django-otp's ``addstatictoken``) is stored as its digest, and works as a backup code."""
-    if not is_backup_code_digest(instance.token):
-        instance.token = backup_code_digest(token_normalise(instance.token))
+    instance.token = backup_token_stored(instance.token)
 
 
 def _backup_code_stored(device: StaticDevice, code: str) -> str:

@@ -1,5 +1,5 @@
-"""Backup codes stored in plain text become their digest (``services.backup_code_digest``), so
-the codes staff hold keep working.
+"""Backup codes stored in plain text become their digest (``services.backup_token_stored``),
+so the codes staff hold keep working.
 
 A token of 16 hex characters is taken for a digest already and left alone: codes issued here
 are 8 characters of Base32 (``StaticToken.random_token``), so only a code typed in by hand could
@@ -11,13 +11,16 @@ from django.db import migrations
 
 
 def tokens_digest(apps, schema_editor):
-    from kundenportal.staffauth.services import backup_code_digest, is_backup_code_digest
+    from kundenportal.staffauth.services import backup_token_stored
 
     StaticToken = apps.get_model("otp_static", "StaticToken")
-    plain = [t for t in StaticToken.objects.only("token") if not is_backup_code_digest(t.token)]
-    for token in plain:
-        token.token = backup_code_digest(token.token)
-    StaticToken.objects.bulk_update(plain, ["token"], batch_size=1000)
+    changed = []
+    for token in StaticToken.objects.only("token"):
+        stored = backup_token_stored(token.token)
+        if stored != token.token:
+            token.token = stored
+            changed.append(token)
+    StaticToken.objects.bulk_update(changed, ["token"], batch_size=1000)
 
 
 class Migration(migrations.Migration):

@@ -54,11 +54,8 @@ def _measure(count: int) -> None:
 
     from kundenportal.accounts.services import person_create
     from kundenportal.events.models import Event
-    from kundenportal.registrations.services import (
-        AddressData,
-        ParticipantData,
-        registration_submit,
-    )
+    from kundenportal.registrations.services.booking import registration_submit
+    from kundenportal.registrations.services.resolution import AddressData, ParticipantData
 
     label = f"{connection.vendor} ({connection.settings_dict['NAME']})"
     today = timezone.localdate()

@@ -22,7 +22,7 @@ from .customer_import import customers_import
 from .models import Participation, Registration
 from .rebooking import events_same_course, participation_rebook
 from .selectors import registrations_pending_review_count
-from .services import (
+from .services.corrections import (
     participation_cancel,
     participation_promote,
     participation_reassign,

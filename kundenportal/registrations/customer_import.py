@@ -33,7 +33,7 @@ from kundenportal.events.models import Event
 
 from .forms import MAX_COMPANY_KEY_LENGTH, clean_person_name
 from .models import Participation, Registration
-from .services import AddressData, ParticipantData, person_match, person_reuse
+from .services.resolution import AddressData, ParticipantData, person_match, person_reuse
 
 REQUIRED_COLUMNS = ("vorname", "nachname", "email", "firma", "strasse", "plz", "ort")
 EVENT_COLUMNS = ("veranstaltungsnummer", "titel", "erster_tag", "letzter_tag")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from kundenportal.accounts.models import Person
 from kundenportal.core.text import match_key
 
-from .services import MAX_PARTICIPANTS
+from .services.booking import MAX_PARTICIPANTS
 
 # Person.name_key holds "vorname nachname" normalised (310 characters).
 MAX_NAME_KEY_LENGTH = 150

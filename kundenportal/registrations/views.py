@@ -22,13 +22,8 @@ from .forms import AddressForm, ContactForm, FinishForm, ParticipantFormSet
 from .limits import registration_counted, registration_limit_error
 from .models import Participation
 from .selectors import registration_is_open, registration_submitted_get
-from .services import (
-    MAX_PARTICIPANTS,
-    AddressData,
-    ParticipantData,
-    RegistrationError,
-    registration_submit,
-)
+from .services.booking import MAX_PARTICIPANTS, RegistrationError, registration_submit
+from .services.resolution import AddressData, ParticipantData
 
 PARTICIPANT_FIELDS = ("salutation", "title", "first_name", "last_name", "email")
 ADDRESS_FIELDS = ("is_private", "company_name", "street", "postal_code", "city", "country", "phone")

@@ -322,7 +322,7 @@ class Policy:
 def _lock_account_names(pks: list) -> list:
     """Skip accounts a registration is reusing right now.
 
-    ``registrations.services.person_resolve`` holds the transaction-level advisory lock
+    ``registrations.services.resolution.person_resolve`` holds the transaction-level advisory lock
     "person:<name key>:<company>" while it looks for and reuses an account. We try the same
     lock without waiting: if a registration holds it, the account is left for the next run;
     a registration that comes after us waits for our commit and then finds no account to

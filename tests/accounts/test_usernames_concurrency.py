@@ -9,7 +9,8 @@ from django.db import connection
 from kundenportal.accounts.models import Person, UsernameSeries
 from kundenportal.companies.models import Company
 from kundenportal.registrations.models import Participation, Registration
-from kundenportal.registrations.services import AddressData, ParticipantData, registration_submit
+from kundenportal.registrations.services.booking import registration_submit
+from kundenportal.registrations.services.resolution import AddressData, ParticipantData
 from tests.factories import EventFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -145,7 +146,7 @@ def test_import_beside_registrations_of_the_same_name():
 
 
 def test_same_person_same_event_at_once_is_registered_once():
-    from kundenportal.registrations.services import AlreadyRegistered
+    from kundenportal.registrations.services.booking import AlreadyRegistered
 
     event = EventFactory()
     job = register(event.pk, "Wasserverband Neu GmbH")

@@ -36,11 +36,8 @@ from kundenportal.privacy.merge import accounts_merge
 from kundenportal.privacy.models import DeletionRequest
 from kundenportal.privacy.services import deletion_request_create
 from kundenportal.registrations.models import Participation, Registration
-from kundenportal.registrations.services import (
-    AddressData,
-    ParticipantData,
-    registration_submit,
-)
+from kundenportal.registrations.services.booking import registration_submit
+from kundenportal.registrations.services.resolution import AddressData, ParticipantData
 from kundenportal.retention.services import retention_purge
 from tests.factories import CertificateFactory, EventFactory, PersonFactory
 

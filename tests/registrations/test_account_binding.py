@@ -21,7 +21,8 @@ from kundenportal.notifications.models import OutboxMail
 from kundenportal.notifications.rendering import mail_render
 from kundenportal.portal.services import password_reset_request
 from kundenportal.registrations.models import Participation
-from kundenportal.registrations.services import AddressData, ParticipantData, registration_submit
+from kundenportal.registrations.services.booking import registration_submit
+from kundenportal.registrations.services.resolution import AddressData, ParticipantData
 from tests.confirmations.test_confirm import credentials_in
 from tests.factories import EventFactory
 

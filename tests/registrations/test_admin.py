@@ -6,11 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from kundenportal.accounts.models import Person
 from kundenportal.audit.models import AuditEntry
 from kundenportal.registrations.models import Participation, Registration
-from kundenportal.registrations.services import (
-    AddressData,
-    ParticipantData,
-    registration_submit,
-)
+from kundenportal.registrations.services.booking import registration_submit
+from kundenportal.registrations.services.resolution import AddressData, ParticipantData
 from tests.factories import EventFactory, ParticipationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,12 +8,8 @@ from django.urls import reverse
 
 from kundenportal.accounts.models import Person
 from kundenportal.registrations.models import Registration
-from kundenportal.registrations.services import (
-    AddressData,
-    AlreadyRegistered,
-    ParticipantData,
-    registration_submit,
-)
+from kundenportal.registrations.services.booking import AlreadyRegistered, registration_submit
+from kundenportal.registrations.services.resolution import AddressData, ParticipantData
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,17 +12,18 @@ from kundenportal.events.models import Event
 from kundenportal.notifications.models import OutboxMail
 from kundenportal.notifications.rendering import mail_render
 from kundenportal.registrations.models import Participation, Registration
-from kundenportal.registrations.services import (
-    AddressData,
+from kundenportal.registrations.services.booking import (
     AlreadyRegistered,
-    ParticipantData,
     RegistrationClosed,
+    registration_submit,
+)
+from kundenportal.registrations.services.corrections import (
     participation_cancel,
     participation_promote,
     participation_reassign,
     registration_review_complete,
-    registration_submit,
 )
+from kundenportal.registrations.services.resolution import AddressData, ParticipantData
 from tests.factories import CompanyFactory, EventFactory, ParticipationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -325,7 +326,7 @@ def test_review_complete_is_logged_once():
 
 
 def test_failure_at_the_last_step_leaves_nothing_half_stored(monkeypatch):
-    import kundenportal.registrations.services as services
+    import kundenportal.registrations.services.booking as services
 
     def broken(**kwargs):
         raise RuntimeError("outbox unavailable")
@@ -344,7 +345,7 @@ def test_failure_at_the_last_step_leaves_nothing_half_stored(monkeypatch):
 
 
 def test_no_participant_and_no_consent_are_refused():
-    from kundenportal.registrations.services import RegistrationError
+    from kundenportal.registrations.services.booking import RegistrationError
 
     with pytest.raises(RegistrationError, match="mindestens eine Person"):
         submit(EventFactory(), [])

@@ -97,7 +97,7 @@ def test_an_account_a_registration_is_reusing_right_now_is_kept():
     release = threading.Event()
 
     def registration():
-        # What registrations.services.person_resolve holds while it reuses an account.
+        # What registrations.services.resolution.person_resolve holds while it reuses an account.
         try:
             with transaction.atomic():
                 advisory_lock(key=f"person:{person.name_key}:private")

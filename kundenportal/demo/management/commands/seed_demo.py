@@ -326,11 +326,8 @@ class Command(BaseCommand):
         for an existing participant. Uses the real registration service; idempotent."""
         import uuid
 
-        from kundenportal.registrations.services import (
-            AddressData,
-            ParticipantData,
-            registration_submit,
-        )
+        from kundenportal.registrations.services.booking import registration_submit
+        from kundenportal.registrations.services.resolution import AddressData, ParticipantData
 
         demo = [
             # Max Mustermann moved from the Wasserverband to a new employer.

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "kundenportal.core",
     "kundenportal.audit",
     "kundenportal.companies",
+    "kundenportal.worker",
     "kundenportal.notifications",
     "kundenportal.accounts",
     "kundenportal.events",

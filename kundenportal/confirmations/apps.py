@@ -11,8 +11,8 @@ class ConfirmationsConfig(AppConfig):
 
     def ready(self):
         from kundenportal.accounts.credentials import credentials_sent_hook
-        from kundenportal.notifications.jobs import loop_task
         from kundenportal.notifications.rendering import mail_context_provider, mail_sent_hook
+        from kundenportal.worker.jobs import loop_task
 
         from .mail import TEMPLATE, confirmation_mail_context
         from .services import confirmations_enqueue_pending

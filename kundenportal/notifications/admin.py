@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kundenportal.audit.admin import AuditedModelAdmin
 
-from .models import OutboxMail, PeriodicJob
+from .models import OutboxMail
 from .services import outbox_requeue
 
 
@@ -81,15 +81,3 @@ class OutboxMailAdmin(AuditedModelAdmin, admin.ModelAdmin):
                 % {"count": skipped},
                 messages.WARNING,
             )
-
-
-@admin.register(PeriodicJob)
-class PeriodicJobAdmin(admin.ModelAdmin):
-    list_display = ["name", "due_at", "last_started_at", "last_finished_at", "last_status", "runs"]
-    readonly_fields = [f.name for f in PeriodicJob._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

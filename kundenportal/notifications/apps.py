@@ -1,4 +1,4 @@
-"""Durable mail outbox, its worker and the worker's periodic jobs."""
+"""Durable mail outbox and the worker process that sends it."""
 
 import datetime as dt
 
@@ -11,8 +11,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Benachrichtigungen")
 
     def ready(self):
+        from kundenportal.worker.jobs import periodic_job
+
         from .delivery import outbox_purge
-        from .jobs import periodic_job
 
         # Sent mails hold names and addresses: they go after OUTBOX_KEEP_DAYS.
         periodic_job("notifications.outbox_purge", daily_at=dt.time(2, 30))(outbox_purge)

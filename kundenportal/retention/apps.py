@@ -13,7 +13,7 @@ class RetentionConfig(AppConfig):
 
     def ready(self):
         from kundenportal.core.files import pending_files_delete_job
-        from kundenportal.notifications.jobs import periodic_job
+        from kundenportal.worker.jobs import periodic_job
 
         from .services import retention_purge_job
 

@@ -11,8 +11,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from kundenportal.core.models import PendingFileDeletion
-from kundenportal.notifications.jobs import registered_jobs
-from kundenportal.notifications.models import PeriodicJob
+from kundenportal.worker.jobs import registered_jobs
+from kundenportal.worker.models import PeriodicJob
 
 from .models import PurgeState
 from .policies import Moment, active_policies

@@ -29,8 +29,9 @@ from kundenportal.backoffice.roles import (
 )
 from kundenportal.companies.models import AddressChange
 from kundenportal.events.models import Event
-from kundenportal.notifications.models import OutboxMail, PeriodicJob
+from kundenportal.notifications.models import OutboxMail
 from kundenportal.privacy.models import DeletionRequest
+from kundenportal.worker.models import PeriodicJob
 from tests.factories import (
     CertificateFactory,
     CourseDocumentFactory,
@@ -143,7 +144,7 @@ def objects():
         "documents.onlinelink": OnlineLinkFactory(event=event),
         "documents.certificate": certificate,
         "notifications.outboxmail": mail,
-        "notifications.periodicjob": PeriodicJob.objects.create(name="test.job"),
+        "worker.periodicjob": PeriodicJob.objects.create(name="test.job"),
         "audit.auditentry": entry,
         "auth.group": Group.objects.get(name=MARKETING),
         "axes.accessattempt": AccessAttempt.objects.create(

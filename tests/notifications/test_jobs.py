@@ -13,9 +13,10 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from kundenportal.notifications import jobs
-from kundenportal.notifications.jobs import Job, job_run_if_due, loop_task, loop_tasks_run
-from kundenportal.notifications.models import OutboxMail, PeriodicJob
+from kundenportal.notifications.models import OutboxMail
+from kundenportal.worker import jobs
+from kundenportal.worker.jobs import Job, job_run_if_due, loop_task, loop_tasks_run
+from kundenportal.worker.models import PeriodicJob
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from kundenportal.audit.models import AuditEntry
-from kundenportal.notifications.models import PeriodicJob
 from kundenportal.notifications.services import mail_enqueue
+from kundenportal.worker.models import PeriodicJob
 from tests.smtp_server import SMTPServer
 
 from .helpers import production_env, workers_deliver

@@ -16,7 +16,6 @@ from kundenportal.audit.services import audit_log
 from kundenportal.companies.models import AddressChange
 from kundenportal.core.models import PendingFileDeletion
 from kundenportal.documents.models import Certificate, CourseDocument
-from kundenportal.notifications.jobs import job_run_if_due, registered_jobs
 from kundenportal.privacy.models import DeletionRequest
 from kundenportal.registrations.models import Participation, Registration
 from kundenportal.retention.models import PurgeState
@@ -27,6 +26,7 @@ from kundenportal.retention.services import (
     PurgeAlreadyRunning,
     retention_purge,
 )
+from kundenportal.worker.jobs import job_run_if_due, registered_jobs
 from tests.factories import (
     CertificateFactory,
     CourseDocumentFactory,
@@ -504,8 +504,8 @@ def test_command_deletes_and_prints_counts(at):
 
 
 def test_next_run_follows_the_worker_bookkeeping(at):
-    from kundenportal.notifications.models import PeriodicJob
     from kundenportal.retention.selectors import retention_next_run
+    from kundenportal.worker.models import PeriodicJob
 
     with at(TODAY, hour=12):
         assert retention_next_run() == Moment.planned(TODAY + dt.timedelta(days=1))

@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from kundenportal.notifications.delivery import outbox_process, outbox_sweep
-from kundenportal.notifications.jobs import jobs_run_due, loop_tasks_run
+from kundenportal.worker.jobs import jobs_run_due, loop_tasks_run
 
 logger = logging.getLogger("kundenportal.worker")
 

@@ -4,23 +4,21 @@ Each app below brings its part — a base with fields and lists (``events``, ``a
 mixins with workflows (``confirmations``: "Durchführung bestätigen"; ``privacy``: merge,
 deletion, credentials; this module: "Teilnahme erfassen", "Veranstaltung absagen",
 "Unterlagen hochladen", "Bescheinigungen erzeugen", "Bescheinigung hochladen", the event's
-online links and documents inline). Only this module registers them, once each, so the order
+online links and documents inline; the lists and files staff download are views in
+``downloads.py`` that this module only wires to URLs). Only this module registers them, once each, so the order
 of ``INSTALLED_APPS`` decides nothing.
 """
-
-import io
 
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from kundenportal.accounts.admin import PersonAdmin as PersonAdminBase
@@ -40,22 +38,10 @@ from kundenportal.events.models import Event
 from kundenportal.privacy.admin import PasswordStateFilter, PersonPrivacyMixin
 from kundenportal.registrations.models import Participation
 
-from . import lists
+from . import downloads
 from .forms import CertificateUploadForm, CourseDocumentsUploadForm
-from .selectors import (
-    SPREADSHEET_STATUSES,
-    attendance_list,
-    event_certificate_counts,
-    event_certificate_files,
-    event_participant_rows,
-    events_with_cancel_counts,
-)
-from .services import (
-    attendance_record,
-    event_cancel,
-    event_has_begun,
-    event_list_download_log,
-)
+from .selectors import attendance_list, event_certificate_counts, events_with_cancel_counts
+from .services import attendance_record, event_cancel, event_has_begun
 
 
 class OnlineLinkInline(admin.TabularInline):
@@ -103,15 +89,24 @@ class EventBackofficeMixin:
                 name=f"events_event_{suffix}",
             )
 
+        participants = self.has_export_participants_permission
+        files = [
+            (downloads.attendance_pdf, participants, "attendance_pdf", "anwesenheitsliste.pdf"),
+            (downloads.participants_csv, participants, "participants_csv", "teilnehmer.csv"),
+            (downloads.participants_xlsx, participants, "participants_xlsx", "teilnehmer.xlsx"),
+            (
+                downloads.certificates_zip,
+                self.has_export_certificates_permission,
+                "certificates_zip",
+                "bescheinigungen.zip",
+            ),
+        ]
         return [
             view(self.attendance_view, "attendance", "teilnahme"),
             view(self.cancel_view, "cancel", "absagen"),
             view(self.documents_upload_view, "documents_upload", "unterlagen"),
             view(self.certificates_view, "certificates", "bescheinigungen"),
-            view(self.attendance_pdf_view, "attendance_pdf", "anwesenheitsliste.pdf"),
-            view(self.participants_csv_view, "participants_csv", "teilnehmer.csv"),
-            view(self.participants_xlsx_view, "participants_xlsx", "teilnehmer.xlsx"),
-            view(self.certificates_zip_view, "certificates_zip", "bescheinigungen.zip"),
+            *(view(self._download(fn, perm), suffix, route) for fn, perm, suffix, route in files),
             path(
                 "<path:object_id>/bescheinigungen/<int:participation_id>/hochladen/",
                 self.admin_site.admin_view(self.certificate_upload_view),
@@ -393,73 +388,15 @@ class EventBackofficeMixin:
             participation=participation,
         )
 
-    # --- Listen und Downloads -------------------------------------------------------------
-    @staticmethod
-    def _private(response, filename: str):
-        # Personal data: never in a shared cache; the browser saves it under this name.
-        response["Cache-Control"] = "private, no-store"
-        if not response.has_header("Content-Disposition"):
-            response["Content-Disposition"] = content_disposition_header(True, filename)
-        return response
+    # --- Listen und Downloads (the views are in downloads.py) ----------------------------
+    def _download(self, fn, has_permission):
+        """The download view ``fn`` for one event, once the permission is checked."""
 
-    def attendance_pdf_view(self, request: HttpRequest, object_id: str):
-        event = self._event(
-            request, object_id, perm=self.has_export_participants_permission(request)
-        )
-        rows = list(event_participant_rows(event=event))
-        pdf = lists.attendance_pdf(event=event, rows=rows)
-        event_list_download_log(
-            event=event, kind="attendance_pdf", count=len(rows), actor=request.user
-        )
-        filename = f"Anwesenheitsliste {event.number}.pdf"
-        response = FileResponse(io.BytesIO(pdf), content_type="application/pdf", filename=filename)
-        return self._private(response, filename)
+        def view(request: HttpRequest, object_id: str):
+            event = self._event(request, object_id, perm=has_permission(request))
+            return fn(request, event=event)
 
-    def _spreadsheet_rows(self, request: HttpRequest, object_id: str, kind: str):
-        event = self._event(
-            request, object_id, perm=self.has_export_participants_permission(request)
-        )
-        rows = list(event_participant_rows(event=event, statuses=SPREADSHEET_STATUSES))
-        event_list_download_log(event=event, kind=kind, count=len(rows), actor=request.user)
-        return event, rows
-
-    def participants_csv_view(self, request: HttpRequest, object_id: str):
-        event, rows = self._spreadsheet_rows(request, object_id, "participants_csv")
-        response = StreamingHttpResponse(
-            lists.participants_csv(rows), content_type="text/csv; charset=utf-8"
-        )
-        return self._private(response, f"Teilnehmer {event.number}.csv")
-
-    def participants_xlsx_view(self, request: HttpRequest, object_id: str):
-        event, rows = self._spreadsheet_rows(request, object_id, "participants_xlsx")
-        filename = f"Teilnehmer {event.number}.xlsx"
-        response = FileResponse(
-            lists.participants_xlsx(event=event, rows=rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            as_attachment=True,
-            filename=filename,
-        )
-        return self._private(response, filename)
-
-    def certificates_zip_view(self, request: HttpRequest, object_id: str):
-        event = self._event(
-            request, object_id, perm=self.has_export_certificates_permission(request)
-        )
-        certificates = list(event_certificate_files(event=event))
-        if not certificates:
-            self.message_user(
-                request,
-                _("Zu %(event)s gibt es keine gültige Bescheinigung.") % {"event": event.number},
-                messages.INFO,
-            )
-            return HttpResponseRedirect(self._change_url(event))
-        event_list_download_log(
-            event=event, kind="certificates_zip", count=len(certificates), actor=request.user
-        )
-        response = StreamingHttpResponse(
-            lists.certificates_zip(certificates), content_type="application/zip"
-        )
-        return self._private(response, f"Bescheinigungen {event.number}.zip")
+        return view
 
 
 # --- assembly: the one registered admin per model ---------------------------------------------

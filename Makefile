@@ -63,9 +63,11 @@ test: install-test
 test-fast: install-test
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
+# ruff, and lint-imports: the apps' imports point down the layers (pyproject.toml).
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install-test
 	$(VENV)/bin/ruff check --fix .

@@ -80,6 +80,8 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
     registration = factory.SubFactory(RegistrationFactory)
     event = factory.LazyAttribute(lambda o: o.registration.event)
     person = factory.SubFactory(PersonFactory)
+    # Booked under the person's company, as registration_submit does.
+    company = factory.LazyAttribute(lambda o: o.person.company)
     status = Participation.Status.REGISTERED
 
     @factory.post_generation

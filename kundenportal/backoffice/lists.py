@@ -53,7 +53,7 @@ def _name(row: dict) -> str:
 
 
 def _company(row: dict) -> str:
-    return row["person__company__name"] or row["registration__company_name"] or ""
+    return row["company__name"] or row["registration__company_name"] or ""
 
 
 # --- Anwesenheitsliste ----------------------------------------------------------------------

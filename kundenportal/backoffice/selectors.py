@@ -13,7 +13,7 @@ def attendance_list(*, event: Event) -> QuerySet[Participation]:
     ``has_certificate`` (one query however many there are)."""
     return (
         Participation.objects.filter(event=event, status__in=ATTENDANCE_STATUSES)
-        .select_related("person", "person__company")
+        .select_related("person", "company")
         .annotate(
             has_certificate=Exists(Certificate.objects.filter(participation=OuterRef("pk"))),
         )
@@ -77,7 +77,8 @@ def event_participant_rows(*, event: Event, statuses=LIST_STATUSES) -> QuerySet:
             "person__first_name",
             "person__last_name",
             "person__email",
-            "person__company__name",
+            # The company the participation was booked under, not the person's current one.
+            "company__name",
         )
     )
 

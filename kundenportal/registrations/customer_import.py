@@ -507,6 +507,7 @@ def _import(rows: list[ImportRow], events: dict[str, Event], *, actor: Any) -> I
                         Participation(
                             event=event,
                             person=person,
+                            company=person.company,
                             status=Participation.Status.ATTENDED,
                             email=row.email,
                         ),

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kundenportal.companies.models import AddressFields
+from kundenportal.companies.models import AddressFields, Company
 from kundenportal.events.models import Event
 
 
@@ -94,6 +94,16 @@ class Participation(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("Teilnehmer/in"),
         on_delete=models.CASCADE,
+        related_name="participations",
+    )
+    # The employer the participation was booked under. It stays when the person later moves
+    # to another company, so lists of past events show the company of that time.
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("Firma (bei der Anmeldung)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="participations",
     )
     status = models.CharField(

@@ -143,6 +143,7 @@ def participation_rebook(
         registration=registration,
         event=target,
         person=person,
+        company=participation.company,
         email=participation.email,
         status=Participation.Status.REGISTERED if seat_free else Participation.Status.WAITLISTED,
         rebooked_from=participation,

@@ -211,6 +211,7 @@ def registration_submit(
                 registration=registration,
                 event=event,
                 person=person,
+                company=company,
                 status=status,
                 email=participant.email,
             )

@@ -314,6 +314,7 @@ class Command(BaseCommand):
                 registration=registration,
                 event=event,
                 person=person,
+                company=person.company,
                 status=status,
                 confirmation_sent_at=timezone.now()
                 if status in ("confirmed", "attended")

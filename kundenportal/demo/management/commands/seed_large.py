@@ -461,7 +461,9 @@ class Command(BaseCommand):
                     if event.status == Event.Status.CONFIRMED
                     else Participation.Status.REGISTERED
                 )
-            rows.append(Participation(event=event, person_id=person_id, status=status))
+            rows.append(
+                Participation(event=event, person_id=person_id, company=company, status=status)
+            )
         return registration, rows
 
     def _certificates(self, participations: list[Participation]) -> list[Certificate]:

@@ -153,6 +153,7 @@ class BoundAddress(models.Model):
     class Source(models.TextChoices):
         REGISTERED = "registered", _("Hat das Konto mit einer Anmeldung angelegt")
         CREDENTIALS = "credentials", _("Hat Zugangsdaten erhalten")
+        COMPANY_CHANGE = "company_change", _("Anmeldung beim Firmenwechsel (von uns geprüft)")
 
     person = models.ForeignKey(
         Person,

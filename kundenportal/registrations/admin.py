@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from kundenportal.accounts.models import Person
 from kundenportal.audit.admin import AuditedModelAdmin
+from kundenportal.companies.models import AddressFields
 from kundenportal.core.uploads import upload_check
 from kundenportal.events.models import Event
 from kundenportal.events.presentation import event_date_range, event_place
@@ -21,8 +22,9 @@ from kundenportal.events.selectors import events_with_free_seats
 from .customer_import import customers_import
 from .models import Participation, Registration
 from .rebooking import events_same_course, participation_rebook
-from .selectors import registrations_pending_review_count
+from .selectors import CompanyChange, registrations_pending_review_count
 from .services.corrections import (
+    CompanyChangeUnconfirmed,
     participation_cancel,
     participation_promote,
     participation_reassign,
@@ -434,19 +436,31 @@ class ParticipationAdmin(AuditedModelAdmin, admin.ModelAdmin):
         ]
 
     def reassign_view(self, request, pk: int):
-        """The company-change case: attach the participation to the person's old account."""
+        """The company-change case: attach the participation to the person's old account.
+
+        When the booking's company or address differ from the account's, the second step
+        shows both side by side; only the confirmed form moves the account.
+        """
         participation = get_object_or_404(
             Participation.objects.select_related("person", "event", "registration"), pk=pk
         )
         if not self.has_change_permission(request, participation):
             raise PermissionDenied
         form = ReassignForm(request.POST or None)
+        change = target = None
         if request.method == "POST" and form.is_valid():
+            confirmed = request.POST.get("company_change") == "confirm"
             try:
                 participation, deleted = participation_reassign(
                     participation=participation,
                     username=form.cleaned_data["username"],
                     actor=request.user,
+                    company_change_confirmed=confirmed,
+                )
+            except CompanyChangeUnconfirmed as exc:
+                change = exc.change
+                target = Person.objects.select_related("company").get(
+                    username=form.cleaned_data["username"].strip().lower()
                 )
             except ValidationError as exc:
                 form.add_error("username", exc)
@@ -460,6 +474,10 @@ class ParticipationAdmin(AuditedModelAdmin, admin.ModelAdmin):
                         "(es enthält weitere Daten)."
                     )
                 )
+                if confirmed:
+                    note += " " + _(
+                        "Das Konto hat die Firma und die Anschrift der Anmeldung übernommen."
+                    )
                 messages.success(
                     request,
                     _("Die Teilnahme gehört jetzt zum Konto %(username)s.")
@@ -476,4 +494,42 @@ class ParticipationAdmin(AuditedModelAdmin, admin.ModelAdmin):
             "form": form,
             "opts": self.model._meta,
         }
+        if change is not None:
+            context.update(
+                title=_("Firmenwechsel bestätigen"),
+                target=target,
+                change=change,
+                rows=_company_change_rows(target, change),
+            )
         return TemplateResponse(request, "admin/registrations/reassign.html", context)
+
+
+def _company_change_rows(person: Person, change: CompanyChange) -> list[dict]:
+    """The account's data and the booking's, row by row, for the side-by-side view."""
+    stored_company = person.company.name if person.company else ""
+    rows = [
+        {
+            "label": _("Firma"),
+            "stored": stored_company or _("privat"),
+            "proposed": change.company_name or _("privat"),
+            "differs": change.company_differs,
+        }
+    ]
+    for field in AddressFields.ADDRESS_FIELDS:
+        rows.append(
+            {
+                "label": AddressFields._meta.get_field(field).verbose_name,
+                "stored": getattr(person, field),
+                "proposed": change.address[field],
+                "differs": field in change.address_fields,
+            }
+        )
+    rows.append(
+        {
+            "label": _("E-Mail-Adresse"),
+            "stored": person.email,
+            "proposed": change.email,
+            "differs": bool(change.email) and change.email.lower() != person.email.lower(),
+        }
+    )
+    return rows

@@ -196,7 +196,9 @@ class FinishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_(
             "Zum Beispiel bei einem Firmenwechsel: „Firmenwechsel, bisheriger Benutzername "
-            "max.mustermann“ – dann behalten Sie Ihr Konto."
+            "max.mustermann“ – dann behalten Sie Ihr Konto. Wir lesen jede Bemerkung, bevor wir "
+            "die Anmeldung weiter bearbeiten: Die Zugangsdaten zum Kundenportal versenden wir "
+            "erst, wenn wir Ihre Bemerkung gelesen haben."
         ),
     )
     accept_terms = forms.BooleanField(

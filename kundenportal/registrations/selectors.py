@@ -1,7 +1,13 @@
-"""Reads of registrations (the writes are in services.py)."""
+"""Reads of registrations (the writes are in services/)."""
+
+from dataclasses import dataclass
 
 from django.utils import timezone
 
+from kundenportal.accounts.models import Person
+from kundenportal.companies.models import AddressFields, Company
+from kundenportal.companies.services import address_differs, address_normalise
+from kundenportal.core.text import match_key
 from kundenportal.events.models import Event
 
 from .models import Participation, Registration
@@ -44,4 +50,52 @@ def person_contact_email(person) -> str:
         .values_list("registration__correspondence_email", flat=True)
         .first()
         or ""
+    )
+
+
+@dataclass(frozen=True)
+class CompanyChange:
+    """What an account would take over from a booking at another company or address."""
+
+    company: Company | None  # None: a private address, or a company not stored (any more)
+    company_name: str  # as booked; "" for a private address
+    address: dict[str, str]
+    email: str  # the participant's own address from the booking, if given
+    company_differs: bool
+    address_fields: list[str]  # the address fields that differ from the account's
+
+
+def participation_company_change(
+    *, participation: Participation, target: Person
+) -> CompanyChange | None:
+    """The booking's company and address if they differ from ``target``'s, else ``None``.
+
+    Staff see this side by side before they attach the participation to ``target`` (the
+    company-change case) and confirm that the account moves with it.
+    """
+    registration = participation.registration
+    address = address_normalise(
+        {field: getattr(registration, field) for field in AddressFields.ADDRESS_FIELDS}
+    )
+    company = None
+    if not registration.is_private_address:
+        company = participation.company or (
+            Company.objects.filter(name_key=match_key(registration.company_name))
+            .order_by("id")
+            .first()
+        )
+    if registration.is_private_address:
+        company_differs = target.company_id is not None
+    else:
+        company_differs = company is None or company.pk != target.company_id
+    fields = address_differs(stored=target, proposed=address)
+    if not company_differs and not fields:
+        return None
+    return CompanyChange(
+        company=company,
+        company_name="" if registration.is_private_address else registration.company_name,
+        address=address,
+        email=participation.email,
+        company_differs=company_differs,
+        address_fields=fields,
     )

@@ -77,13 +77,30 @@ def test_reassign_page_attaches_participation_to_old_account(admin_client):
 
     response = admin_client.post(url, {"username": "nicht.da"})
     assert "gibt es nicht" in response.content.decode()
+    # The booking is at another company: first both side by side, nothing changed yet.
     response = admin_client.post(url, {"username": "max.mustermann"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Firmenwechsel bestätigen" in page
+    assert "Bisher im Konto max.mustermann" in page
+    assert old.company.name in page
+    assert "<strong>Wasserverband Essen</strong> (geändert)" in page
+    assert 'name="company_change" value="confirm"' in page
+    participation.refresh_from_db()
+    assert participation.person.username == "max.mustermann1"
+
+    response = admin_client.post(url, {"username": "max.mustermann", "company_change": "confirm"})
     assert response.status_code == 302
     participation.refresh_from_db()
     assert participation.person == old
     assert not Person.objects.filter(username="max.mustermann1").exists()
     registration.refresh_from_db()
     assert registration.review == Registration.Review.DONE
+    old.refresh_from_db()
+    assert old.company.name == "Wasserverband Essen"
+    assert (old.street, old.postal_code, old.city) == ("A 1", "45127", "Essen")
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any("Firma und die Anschrift der Anmeldung übernommen" in m for m in messages)
 
 
 def test_waiting_list_promotion_action(admin_client):

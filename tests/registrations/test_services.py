@@ -268,7 +268,10 @@ def test_reassign_to_existing_account_deletes_the_fresh_one():
     assert fresh.username == "max.mustermann1"
 
     participation, deleted = participation_reassign(
-        participation=participation, username="Max.Mustermann", actor=staff
+        participation=participation,
+        username="Max.Mustermann",
+        actor=staff,
+        company_change_confirmed=True,
     )
 
     assert deleted
@@ -280,10 +283,16 @@ def test_reassign_to_existing_account_deletes_the_fresh_one():
     entry = AuditEntry.objects.get(action="participation.reassign")
     assert entry.actor == staff
     assert entry.data["old_account_deleted"] is True
+    # The account moved to the booking's company (confirmed above): the next booking there
+    # finds it.
+    assert submit(EventFactory(), [("Max", "Mustermann")]).resolved[0].person == old_account
     # The deleted name is never issued again.
-    assert submit(EventFactory(), [("Max", "Mustermann")]).resolved[0].person.username == (
-        "max.mustermann2"
+    elsewhere = AddressData(
+        company_name="Klärwerk Süd GmbH", street="Ring 2", postal_code="10115", city="Berlin"
     )
+    assert submit(EventFactory(), [("Max", "Mustermann")], address=elsewhere).resolved[
+        0
+    ].person.username == ("max.mustermann2")
 
 
 def test_reassign_keeps_account_that_holds_more():
@@ -295,7 +304,10 @@ def test_reassign_keeps_account_that_holds_more():
     fresh = participation.person
     ParticipationFactory(person=fresh)
     _, deleted = participation_reassign(
-        participation=participation, username="max.alt", actor=staff
+        participation=participation,
+        username="max.alt",
+        actor=staff,
+        company_change_confirmed=True,
     )
     assert not deleted
     assert Person.objects.filter(pk=fresh.pk).exists()

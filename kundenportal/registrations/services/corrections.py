@@ -8,15 +8,18 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kundenportal.accounts.addresses import address_bind
 from kundenportal.accounts.models import BoundAddress, Person
+from kundenportal.accounts.services import person_company_move
 from kundenportal.audit.services import audit_log
 from kundenportal.companies.models import AddressChange
+from kundenportal.companies.services import company_resolve
 from kundenportal.events.models import Event
 from kundenportal.events.presentation import event_mail_context
 from kundenportal.notifications.services import mail_enqueue
 
 from ..models import Participation, Registration
-from ..selectors import event_taken_seats
+from ..selectors import CompanyChange, event_taken_seats, participation_company_change
 
 
 @transaction.atomic
@@ -68,23 +71,80 @@ def _account_is_disposable(person: Person, *, except_participation: Participatio
     return True
 
 
+class CompanyChangeUnconfirmed(ValidationError):
+    """The booking's company or address differ from the account's: staff must see both and
+    confirm that the account moves (``company_change_confirmed=True``)."""
+
+    def __init__(self, change: CompanyChange):
+        super().__init__(
+            _(
+                "Firma oder Anschrift der Anmeldung weichen vom Konto ab. Bitte vergleichen "
+                "Sie die Angaben und bestätigen Sie den Firmenwechsel."
+            )
+        )
+        self.change = change
+
+
+def _company_move(
+    *, person: Person, participation: Participation, change: CompanyChange, actor: Any
+) -> None:
+    """The account takes the booking's company, address and e-mail; the booking's addresses
+    may receive its access data from now on (staff checked the remark)."""
+    registration = participation.registration
+    company = change.company
+    if company is None and change.company_name:
+        company, _created = company_resolve(
+            name=change.company_name, address=change.address, actor=actor
+        )
+    if participation.company_id is None and company is not None:
+        participation.company = company
+        participation.save(update_fields=["company", "updated_at"])
+    person_company_move(
+        person=person,
+        company=company,
+        company_name=change.company_name,
+        address=change.address,
+        email=change.email,
+        actor=actor,
+        source_registration_id=registration.pk,
+    )
+    for email in (registration.correspondence_email, participation.email):
+        address_bind(
+            person=person,
+            email=email,
+            source=BoundAddress.Source.COMPANY_CHANGE,
+            actor=actor,
+            registration_id=registration.pk,
+        )
+
+
 @transaction.atomic
 def participation_reassign(
-    *, participation: Participation, username: str, actor: Any, complete_review: bool = True
+    *,
+    participation: Participation,
+    username: str,
+    actor: Any,
+    complete_review: bool = True,
+    company_change_confirmed: bool = False,
 ) -> tuple[Participation, bool]:
     """Attach a participation to an existing account (the company-change case).
 
     FAQ: "Behalte ich mein Konto, wenn ich die Firma gewechselt habe? Ja, wenn Sie uns dies
     bei Ihrer nächsten Anmeldung über das Bemerkungsfeld im Anmeldeschritt 3 mitteilen."
-    The account created for it is deleted when it holds nothing else and never received
-    credentials. Returns ``(participation, old_account_deleted)``.
+    If the booking's company or address differ from the account's, staff must have seen both
+    (``CompanyChangeUnconfirmed`` otherwise); confirmed, the account moves to the booking's
+    company and address, while its earlier participations keep the company they were booked
+    under. The account created for the booking is deleted when it holds nothing else and
+    never received credentials. Returns ``(participation, old_account_deleted)``.
     """
     participation = (
         Participation.objects.select_for_update(of=("self",))
-        .select_related("person", "registration", "event")
+        .select_related("person", "registration", "event", "company")
         .get(pk=participation.pk)
     )
-    target = Person.objects.filter(username=(username or "").strip().lower()).first()
+    target = (
+        Person.objects.select_for_update().filter(username=(username or "").strip().lower()).first()
+    )
     if target is None:
         raise ValidationError(_("Ein Konto mit diesem Benutzernamen gibt es nicht."))
     if target.is_staff or not target.is_active:
@@ -105,9 +165,14 @@ def participation_reassign(
         .exists()
     ):
         raise ValidationError(_("Dieses Konto ist für die Veranstaltung bereits angemeldet."))
+    change = participation_company_change(participation=participation, target=target)
+    if change is not None and not company_change_confirmed:
+        raise CompanyChangeUnconfirmed(change)
 
     participation.person = target
     participation.save(update_fields=["person", "updated_at"])
+    if change is not None:
+        _company_move(person=target, participation=participation, change=change, actor=actor)
     deleted = False
     old_label = {"old_person_id": old.pk}
     if _account_is_disposable(old, except_participation=participation):
@@ -121,7 +186,12 @@ def participation_reassign(
         actor=actor,
         action="participation.reassign",
         obj=participation,
-        data={**old_label, "new_person_id": target.pk, "old_account_deleted": deleted},
+        data={
+            **old_label,
+            "new_person_id": target.pk,
+            "old_account_deleted": deleted,
+            "company_change": change is not None,
+        },
     )
     return participation, deleted
 

@@ -222,3 +222,14 @@ def test_a_private_booking_moves_the_account_to_its_private_address(staff, max_a
     assert max_at_old_company.participations.get(status="attended").company.name == (
         "Stadtwerke Essen"
     )
+
+
+def test_without_the_remark_the_booking_gets_a_new_account_as_before(max_at_old_company):
+    participation = book(remarks="")
+
+    assert participation.person.username == "max.mustermann1"
+    assert participation.person.company.name == "Klärwerk Nord GmbH"
+    assert participation.registration.review == Registration.Review.NONE
+    max_at_old_company.refresh_from_db()
+    assert max_at_old_company.company.name == "Stadtwerke Essen"
+    assert not AddressChange.objects.filter(person=max_at_old_company).exists()

@@ -49,6 +49,10 @@ def test_import_creates_accounts_and_past_participations(bom):
     assert event.first_day == dt.date(2024, 3, 10) and event.last_day == dt.date(2024, 3, 12)
     assert Participation.objects.filter(event=event, status="attended").count() == 2
     assert Company.objects.get().name == "Stadtwerke Görlitz"
+    # Booked under the company of the file's row.
+    assert {p.company.name for p in Participation.objects.filter(event=event)} == {
+        "Stadtwerke Görlitz"
+    }
     assert Person.objects.get(username="erika.musterfrau").company is None
     assert report.rows[2].participation == ""
     assert AuditEntry.objects.filter(action="customers.import").count() == 1

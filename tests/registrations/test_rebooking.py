@@ -80,6 +80,8 @@ def test_rebook_to_a_run_with_free_seats_keeps_the_account(staff, booked):
     assert new.event == target and new.person_id == booked.person_id
     assert new.status == Participation.Status.REGISTERED and not result.waitlisted
     assert new.rebooked_from == booked and new.email == booked.email
+    # Still booked under the company of the first booking.
+    assert new.company == booked.company and new.company is not None
     # A registration of the target run with the booker's address.
     assert new.registration.event == target
     assert new.registration.correspondence_email == "buchung@stadtwerke.example"

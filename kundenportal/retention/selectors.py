@@ -13,9 +13,10 @@ from django.utils import timezone
 from kundenportal.core.models import PendingFileDeletion
 from kundenportal.notifications.jobs import registered_jobs
 from kundenportal.notifications.models import PeriodicJob
+from kundenportal.privacy.policies import Moment
+from kundenportal.privacy.register import active_policies
 
 from .models import PurgeState
-from .policies import Moment, active_policies
 from .services import LOCK_NAME
 
 JOB_NAME = "retention.purge"

@@ -95,7 +95,7 @@ def test_merge_moves_everything_and_resolves_an_event_booked_twice(staff, settin
         "Löschanträge": 1,
         "Adressänderungen": 1,
         # The booker's address that created the merged account stays bound to the person.
-        "gebundene E-Mail-Adressen": 1,
+        "Gebundene E-Mail-Adressen": 1,
     }
 
     entry = AuditEntry.objects.get(action="person.merge")

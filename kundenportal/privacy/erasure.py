@@ -12,6 +12,7 @@ audit").
 """
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -713,3 +714,55 @@ def account_delete(*, person: Person, actor: Any) -> DeletionResult:
     if actor is not None and getattr(actor, "pk", None) == person.pk:
         raise ValidationError(_("Sie können Ihr eigenes Konto nicht löschen."))
     return person_erase(person=person, actor=actor, reason=ErasureReason.REQUEST)
+
+
+def merged_accounts_forget(*, merged: list[Person], survivor: Person) -> None:
+    """After a merge the merged accounts are gone; no record keeps their usernames.
+
+    The person lives on as ``survivor``: records that named a merged account by its username
+    name the survivor instead (a remark "bisheriger Benutzername …", a queued mail, moved
+    deletion requests), their entries in the audit log say "Zusammengeführt in …", Django's
+    admin log loses the entries about the merged accounts, and login throttling rows keyed by
+    their usernames go. Names and addresses stay: they are the survivor's too.
+    """
+    if not merged:
+        return
+    usernames = needles([p.username for p in merged])
+    merged_ids = [p.pk for p in merged]
+    into = f"Zusammengeführt in Konto Nr. {survivor.pk}"
+    pattern = re.compile("|".join(re.escape(u) for u in usernames), re.IGNORECASE)
+
+    def rename(value: Any) -> Any:
+        if isinstance(value, str):
+            return pattern.sub(survivor.username, value)
+        if isinstance(value, list):
+            return [rename(v) for v in value]
+        if isinstance(value, dict):
+            return {k: rename(v) for k, v in value.items()}
+        return value
+
+    for registration in naming_any(Registration.objects.all(), ["remarks"], usernames):
+        Registration.objects.filter(pk=registration.pk).update(remarks=rename(registration.remarks))
+    outbox = OutboxMail.objects.exclude(status=OutboxMail.Status.SENDING)
+    for mail in naming_any(outbox, ["context", "to"], usernames):
+        OutboxMail.objects.filter(pk=mail.pk).update(context=rename(mail.context))
+    DeletionRequest.objects.filter(person=survivor).update(username=survivor.username)
+    audit_entries_pseudonymise(
+        objects={(Person._meta.label_lower, str(pk)): into for pk in merged_ids},
+        actors=dict.fromkeys(merged_ids, into),
+        actor_labels={},
+        identifiers=list(usernames),
+        label=into,
+        entry_ids=naming_any(
+            AuditEntry.objects.exclude(action="person.delete"),
+            ["object_label", "data", "actor_label"],
+            usernames,
+        ).values_list("pk", flat=True),
+    )
+    _admin_log_forget({Person: merged_ids}, strong=usernames, weak=usernames, label=into)
+    try:
+        from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    except ImportError:  # pragma: no cover - axes is installed
+        return
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.alias(lowered=Lower("username")).filter(lowered__in=usernames).delete()

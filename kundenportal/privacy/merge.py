@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 
 from kundenportal.accounts.models import Person
 from kundenportal.accounts.sessions import sessions_end
-from kundenportal.audit.services import audit_log
+from kundenportal.audit.services import audit_log, audit_log_bulk, audit_username_hash
 from kundenportal.core.files import file_delete_after_commit
 from kundenportal.documents.models import Certificate
 from kundenportal.registrations.models import Participation
 
+from .erasure import merged_accounts_forget
 from .guards import staff_refusal
 from .register import REGISTER
 
@@ -195,16 +196,35 @@ def accounts_merge(*, survivor_username: str, usernames: list[str], actor: Any) 
         survivor.save(update_fields=changed)
 
     result.sessions_ended = sessions_end(person_ids=merged_ids)
+    # No record keeps the merged usernames (the log keeps their keyed hashes, so a search for
+    # an old username still finds the merge).
+    merged_accounts_forget(merged=merged, survivor=survivor)
     for person in merged:
         person.delete()
     result.moved = {k: v for k, v in moved.items() if v}
+    audit_log_bulk(
+        entries=[
+            {
+                "actor": actor,
+                "action": "person.merged_into",
+                "object_type": Person._meta.label_lower,
+                "object_id": str(person.pk),
+                "object_label": f"Zusammengeführt in Konto Nr. {survivor.pk}",
+                "data": {
+                    "username_hash": audit_username_hash(person.username),
+                    "survivor_id": survivor.pk,
+                },
+            }
+            for person in merged
+        ]
+    )
     audit_log(
         actor=actor,
         action="person.merge",
         obj=survivor,
         data={
             "survivor_username": survivor.username,
-            "merged_usernames": result.merged_usernames,
+            "merged_username_hashes": [audit_username_hash(p.username) for p in merged],
             "merged_person_ids": merged_ids,
             "moved": result.moved,
             "duplicates_removed": len(result.duplicates),

@@ -415,6 +415,8 @@ class Certificates(Category):
                 row["Status"] = f"widerrufen am {timezone.localtime(c.revoked_at):%d.%m.%Y}"
                 if c.replaced_by_id:
                     row["Ersetzt durch Bescheinigung vom"] = export_value(c.replaced_by.issued_on)
+            elif c.available_until < today:
+                row["Status"] = f"abgelaufen am {c.available_until:%d.%m.%Y}"
             else:
                 row["Status"] = "gültig"
             # The file only where the participant may have it (never a revoked one).

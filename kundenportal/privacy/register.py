@@ -624,6 +624,26 @@ class DeletionRequests(Category):
         return super().merge(survivor=survivor, merged_ids=merged_ids, actor=actor)
 
 
+# What the export calls the log's actions about a person (others keep their technical name).
+AUDIT_ACTIONS = {
+    "person.create": "Konto angelegt",
+    "person.merge": "Konten zusammengeführt",
+    "person.password_set": "Eigenes Passwort gesetzt",
+    "person.password_reset_requested": "Neues Passwort angefordert",
+    "person.initial_password_issued": "Initialpasswort versandt",
+    "person.export": "Daten heruntergeladen",
+    "person.email_from_registration": "E-Mail-Adresse aus einer Anmeldung übernommen",
+    "person.deletion_requested": "Löschung beantragt",
+    "person.credentials_resent": "Zugangsdaten erneut versandt",
+    "person.address_bound": "E-Mail-Adresse an das Konto gebunden",
+    "admin.add": "Von der Verwaltung angelegt",
+    "admin.change": "Von der Verwaltung geändert",
+    "admin.action": "Aktion der Verwaltung",
+    "auth.login": "Anmeldung",
+    "auth.login_failed": "Fehlgeschlagene Anmeldung",
+}
+
+
 class AuditEntries(Category):
     key = "audit_entries"
     purge_phase = 60
@@ -655,7 +675,7 @@ class AuditEntries(Category):
         return [
             {
                 "Zeitpunkt": export_value(e.created_at),
-                "Aktion": e.action,
+                "Aktion": AUDIT_ACTIONS.get(e.action, e.action),
                 "Ausgeführt von": e.actor_label,
             }
             for e in AuditEntry.objects.filter(
@@ -801,6 +821,22 @@ class LoginRecords(Category):
         return 0  # the merged accounts' sessions end; their login records go with time
 
 
+# What the export calls each kind of mail.
+MAIL_KINDS = {
+    "registration_receipt": "Eingangsbestätigung einer Anmeldung",
+    "confirmation": "Durchführungsbestätigung mit Zugangsdaten",
+    "credentials": "Zugangsdaten",
+    "certificate_available": "Bescheinigung steht bereit",
+    "password_reset": "Neues Passwort festlegen",
+    "password_changed": "Passwort geändert",
+    "account_deleted": "Konto gelöscht",
+    "deletion_requested": "Löschantrag (an die Verwaltung)",
+    "event_cancelled": "Absage einer Veranstaltung",
+    "participation_rebooked": "Umbuchung",
+    "waitlist_promoted": "Platz frei auf der Warteliste",
+}
+
+
 class OutboxMails(Category):
     key = "outbox"
     purge_phase = 80
@@ -846,7 +882,7 @@ class OutboxMails(Category):
         )
         return [
             {
-                "Art": m.template,
+                "Art": MAIL_KINDS.get(m.template, m.template),
                 "Empfänger": m.to,
                 **export_row(m, ("status", "created_at", "sent_at")),
             }

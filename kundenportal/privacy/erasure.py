@@ -3,12 +3,14 @@
 FAQ: "Kann ich mein Konto löschen? ... eine Löschung über das Marketing ... beantragen." and
 "Alle älteren Daten ... werden automatisch gelöscht." Both end in ``people_erase``: staff
 delete an account on request (``account_delete``), the daily purge erases accounts whose
-10 years have passed (``retention.policies``). Either way the account, its participations,
+10 years have passed (``privacy.policies``). Either way the account, its participations,
 certificates (files durably, after commit), address changes, sessions and login-throttling
 rows go, and what stays as a record — booking records, deletion requests, the audit log,
 Django's admin log, the outbox — keeps no name, username, e-mail or address of the person.
-What an erasure keeps, and why, is in the README ("Accounts: merge, deletion, credentials,
-audit").
+What each category of personal data does in an erasure is its ``erase`` step in the register
+(``privacy.register``); this module holds the core that runs them for a batch of accounts,
+and the steps' helpers. What an erasure keeps, and why, is in the README ("Personal data: the
+register").
 """
 
 import json

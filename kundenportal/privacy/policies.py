@@ -28,7 +28,8 @@ Rules that the conditions encode (in the order the purge runs them):
 4. Registrations (booker's address, remarks): 10 years after the event's last day, once none
    of their participations is left.
 5. Address changes from registrations: 10 years after they came in, once the event of their
-   registration ended more than 10 years ago.
+   registration ended more than 10 years ago. Addresses bound to an account (a booker's):
+   10 years after the last booking of the account from that address.
 6. Deletion requests already handled: 10 years after they were handled.
 7. Audit entries: 10 years after they were written.
 8. Django's admin log (``django_admin_log``, beside the audit log): 10 years, like the audit.

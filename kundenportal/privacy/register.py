@@ -26,6 +26,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -120,8 +121,6 @@ class Category:
     def merge(self, *, survivor: Person, merged_ids: list[int], actor: Any) -> int:
         """Move the category's rows of the merged accounts to the survivor; returns the
         count. Tables linked to the person by a field named ``person`` move by default."""
-        from django.apps import apps
-
         moved = 0
         for label in self.models:
             model = apps.get_model(label)
@@ -796,8 +795,6 @@ class LoginRecords(Category):
         )
 
     def export(self, person, today):
-        from django.apps import apps
-
         if not apps.is_installed("axes"):
             return []
         from axes.models import AccessLog

@@ -120,22 +120,15 @@ class Category:
 
     def merge(self, *, survivor: Person, merged_ids: list[int], actor: Any) -> int:
         """Move the category's rows of the merged accounts to the survivor; returns the
-        count. Tables linked to the person by a field named ``person`` move by default."""
+        count. By default every link of the category's tables to an account moves."""
         moved = 0
         for label in self.models:
             model = apps.get_model(label)
-            field = next(
-                (
-                    f
-                    for f in model._meta.concrete_fields
-                    if f.is_relation and f.related_model is Person and f.name == "person"
-                ),
-                None,
-            )
-            if field is not None:
-                moved += model._default_manager.filter(person_id__in=merged_ids).update(
-                    person=survivor
-                )
+            for field in model._meta.concrete_fields:
+                if field.many_to_one and field.related_model is Person:
+                    moved += model._default_manager.filter(
+                        **{f"{field.name}_id__in": merged_ids}
+                    ).update(**{field.name: survivor})
         return moved
 
     def __repr__(self) -> str:
@@ -196,7 +189,7 @@ class Account(Category):
     def export(self, person, today):
         return {
             **export_row(person, self.FIELDS),
-            "Eigenes Passwort gesetzt": person.has_own_password,
+            "Hat ein eigenes Passwort": person.has_own_password,
         }
 
     def erase(self, batch):

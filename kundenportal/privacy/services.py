@@ -1,5 +1,7 @@
+import datetime as dt
 import io
 import json
+import re
 import zipfile
 from typing import Any
 
@@ -11,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kundenportal.audit.services import audit_log
+from kundenportal.core.formatting import date_text, datetime_text
 from kundenportal.notifications.services import mail_enqueue
 
 from .models import DeletionRequest
@@ -64,9 +67,17 @@ def person_export_data(*, person, today=None) -> dict[str, Any]:
     return data
 
 
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?[+-]\d{2}:\d{2})?$")
+
+
 def _readable(value: Any) -> str:
+    """A value of daten.json as the Auskunft shows it: German dates and times."""
     if value is None or value == "":
         return "–"
+    if isinstance(value, str) and ISO_DAY.match(value):
+        if "T" in value:
+            return datetime_text(dt.datetime.fromisoformat(value))
+        return date_text(dt.date.fromisoformat(value))
     if value is True:
         return "ja"
     if value is False:

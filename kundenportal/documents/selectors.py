@@ -5,30 +5,20 @@ Visibility follows the retention dates in ``rules`` (not whether the purge job a
 
 import datetime as dt
 
-from django.db.models import BooleanField, Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from kundenportal.events.models import Event
 from kundenportal.registrations.models import Participation
 
 from . import rules
+from .access import BOOKED_STATUSES, certificates_obtainable, course_documents_obtainable
 from .models import Certificate, CourseDocument, OnlineLink
 
-# A booked place: documents and the calendar file are for these (not the waiting list).
-BOOKED_STATUSES = (
-    Participation.Status.REGISTERED,
-    Participation.Status.CONFIRMED,
-    Participation.Status.ATTENDED,
-)
+__all__ = ["BOOKED_STATUSES"]
 # "Links zu Online-Veranstaltungen" only once the participation is confirmed (attendance is
 # recorded on confirmed participations, so those keep the link too).
 ONLINE_LINK_STATUSES = (Participation.Status.CONFIRMED, Participation.Status.ATTENDED)
-
-
-def _booked_by(person, statuses=BOOKED_STATUSES) -> Exists:
-    return Exists(
-        Participation.objects.filter(event=OuterRef("event"), person=person, status__in=statuses)
-    )
 
 
 # The section lists return plain values (dicts), not model instances: building hundreds of
@@ -182,27 +172,15 @@ def online_links_for_person(*, person, today: dt.date) -> QuerySet:
 
 
 def course_document_for_person(*, person, pk: int, today: dt.date) -> CourseDocument:
-    """One course document the person may download. Raises CourseDocument.DoesNotExist."""
-    return (
-        CourseDocument.objects.filter(
-            pk=pk,
-            event__last_day__gte=rules.course_documents_visible_last_day_from(today),
-            event__status__in=Event.NOT_CANCELLED_STATUSES,
-        )
-        .filter(_booked_by(person))
-        .get()
-    )
+    """One course document the person may download (``access``). Raises
+    CourseDocument.DoesNotExist."""
+    return course_documents_obtainable(person=person, today=today).get(pk=pk)
 
 
 def certificate_for_person(*, person, pk: int, today: dt.date) -> Certificate:
-    """One valid certificate of the person, within its 10 years (a revoked one is not
-    downloadable). Raises Certificate.DoesNotExist."""
-    return Certificate.objects.filter(
-        pk=pk,
-        participation__person=person,
-        issued_on__gte=rules.certificates_visible_issued_from(today),
-        revoked_at__isnull=True,
-    ).get()
+    """One certificate whose file the person may have (``access``: a revoked or replaced one
+    never). Raises Certificate.DoesNotExist."""
+    return certificates_obtainable(person=person, today=today).get(pk=pk)
 
 
 def online_link_for_person(*, person, pk: int, today: dt.date) -> OnlineLink:

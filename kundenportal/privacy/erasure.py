@@ -3,15 +3,18 @@
 FAQ: "Kann ich mein Konto löschen? ... eine Löschung über das Marketing ... beantragen." and
 "Alle älteren Daten ... werden automatisch gelöscht." Both end in ``people_erase``: staff
 delete an account on request (``account_delete``), the daily purge erases accounts whose
-10 years have passed (``retention.policies``). Either way the account, its participations,
+10 years have passed (``privacy.policies``). Either way the account, its participations,
 certificates (files durably, after commit), address changes, sessions and login-throttling
 rows go, and what stays as a record — booking records, deletion requests, the audit log,
 Django's admin log, the outbox — keeps no name, username, e-mail or address of the person.
-What an erasure keeps, and why, is in the README ("Accounts: merge, deletion, credentials,
-audit").
+What each category of personal data does in an erasure is its ``erase`` step in the register
+(``privacy.register``); this module holds the core that runs them for a batch of accounts,
+and the steps' helpers. What an erasure keeps, and why, is in the README ("Personal data: the
+register").
 """
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -154,7 +157,11 @@ def account_deletion_plan(*, person: Person) -> DeletionPlan:
 
 
 def _anonymise_registrations(
-    person: Person, registration_ids: list[int], *, contact_email: str
+    person: Person,
+    registration_ids: list[int],
+    *,
+    contact_email: str,
+    words: tuple[str, ...] = (),
 ) -> int:
     """The booking record stays for accounting (event, company, billing address, date), but
     keeps no name of the deleted person.
@@ -165,9 +172,19 @@ def _anonymise_registrations(
       latest correspondence address) counts as theirs unless it booked others too: then it
       is a booker's. A company address and a booker's address stay: they belong to
       the company or the booker, not to the deleted person.
-    - Others remain on the registration: only remarks that name the person are removed.
+    - Others remain on the registration: remarks that name the person are removed, and so is
+      a correspondence address that is the person's own or contains a name (SPEC: "a shared
+      booking's correspondence address included"); the others' mails then go to their own
+      addresses. Company, billing address, event and date stay for accounting.
     """
-    words = needles([person.username, f"{person.first_name} {person.last_name}", person.last_name])
+    words = needles(
+        [
+            person.username,
+            f"{person.first_name} {person.last_name}",
+            person.last_name,
+            *words,
+        ]
+    )
     own = {a.lower() for a in (person.email, contact_email) if a}
     changed = 0
     others = set(
@@ -187,8 +204,12 @@ def _anonymise_registrations(
                 updates.update(
                     street="", postal_code="", city="", phone="", correspondence_email=""
                 )
-        elif any(n in remarks for n in words):
-            updates["remarks"] = ""
+        else:
+            if any(n in remarks for n in words):
+                updates["remarks"] = ""
+            address = registration.correspondence_email.lower()
+            if address and (address in own or any(n in address for n in words)):
+                updates["correspondence_email"] = ""
         if updates:
             Registration.objects.filter(pk=registration.pk).update(**updates)
             changed += 1
@@ -348,28 +369,85 @@ def _owners(
     return owner
 
 
-@transaction.atomic
-def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[DeletionResult]:
-    """Erase ``people``: delete their accounts and everything that hangs on them, and remove
-    their names from every record that stays. ``reason`` is an ``ErasureReason``.
+@dataclass
+class ErasureBatch:
+    """A group of people erased together, with what identifies them; each category of the
+    register (``privacy.register``) erases its part of the whole group at once."""
 
-    On request the person is told by mail (queued with plain data before the data go, in
-    this transaction) and their open deletion requests are marked done without name; by
-    retention nobody is mailed and their deletion requests go. Each erasure is logged as
-    ``person.delete`` with the account number, counts and a keyed hash of the username.
-    Works on many accounts at once (the retention purge), with a fixed number of queries
-    for the logs, the outbox and the deletion itself.
-    """
-    locked = list(
-        Person.objects.select_for_update().filter(pk__in=[p.pk for p in people]).order_by("pk")
-    )
-    for person in locked:
-        staff_refusal(person)
-    if not locked:
-        return []
+    people: list[Person]
+    actor: Any
+    reason: str
+    erased: dict[int, _Erased]
+    participation_ids: list[int]
+    # Strong identifiers find the rows that name a person; within those rows the names on
+    # their own go too.
+    strong: tuple[str, ...]
+    weak: tuple[str, ...]
+    addresses: set[str]
+    # Every row a delete of the accounts takes along, and which person each belongs to.
+    collected: dict[type[models.Model], list[models.Model]]
+    owner: dict[tuple[type, Any], int]
+    # Deletion request id -> account id.
+    request_owner: dict[int, int]
+    outbox_deleted: int = 0
+    sessions_ended: int = 0
+
+    @property
+    def pks(self) -> list[int]:
+        return [p.pk for p in self.people]
+
+    @property
+    def on_request(self) -> bool:
+        return self.reason == ErasureReason.REQUEST
+
+    def files(self, model: type[models.Model]) -> list:
+        """The stored files of ``model``'s rows that go with the accounts."""
+        return [
+            getattr(instance, name)
+            for name in _file_fields(model)
+            for instance in self.collected.get(model, [])
+            if getattr(instance, name)
+        ]
+
+    def files_per_person(self) -> Counter[int]:
+        counts: Counter[int] = Counter()
+        for model, instances in self.collected.items():
+            for name in _file_fields(model):
+                for instance in instances:
+                    if getattr(instance, name):
+                        counts[self.owner.get((model, instance.pk), 0)] += 1
+        return counts
+
+    def audit_labels(self) -> tuple[dict[tuple[str, str], str], dict[type[models.Model], list]]:
+        """The labels the audit entries of the erased rows get, and the rows by model (for
+        Django's admin log)."""
+        labels: dict[tuple[str, str], str] = {}
+        log_objects: dict[type[models.Model], list[Any]] = {Person: [], DeletionRequest: []}
+        for one in self.erased.values():
+            for pk in (one.person.pk, *one.merged_ids):
+                labels[(Person._meta.label_lower, str(pk))] = erased_label(one.person.pk)
+                log_objects[Person].append(pk)
+        for model, instances in self.collected.items():
+            for instance in instances:
+                person_id = self.owner.get((model, instance.pk))
+                prefix = erased_label(person_id) if person_id else "Gelöschtes Konto"
+                labels[(model._meta.label_lower, str(instance.pk))] = (
+                    f"{prefix}: {model._meta.model_name} Nr. {instance.pk}"
+                )
+                log_objects.setdefault(model, []).append(instance.pk)
+        for request_pk, person_id in self.request_owner.items():
+            labels[(DeletionRequest._meta.label_lower, str(request_pk))] = (
+                f"{erased_label(person_id)}: deletionrequest Nr. {request_pk}"
+            )
+            log_objects[DeletionRequest].append(request_pk)
+        return labels, log_objects
+
+
+def erasure_batch(*, people: list[Person], actor: Any, reason: str) -> ErasureBatch:
+    """What identifies each of ``people`` (locked accounts), read before anything goes."""
     on_request = reason == ErasureReason.REQUEST
-    pks = [p.pk for p in locked]
-    erased = {p.pk: _Erased(person=p) for p in locked}
+    pks = [p.pk for p in people]
+    erased = {p.pk: _Erased(person=p) for p in people}
     participations = list(
         Participation.objects.filter(person_id__in=pks).values_list(
             "pk", "person_id", "email", "registration_id"
@@ -380,7 +458,6 @@ def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[Delet
             erased[person_id].addresses.add(email.lower())
         if registration_id not in erased[person_id].registrations:
             erased[person_id].registrations.append(registration_id)
-    participation_ids = [row[0] for row in participations]
     # Accounts merged into these earlier were the same people: their traces go too.
     for object_id, data in AuditEntry.objects.filter(
         action="person.merge",
@@ -389,9 +466,6 @@ def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[Delet
     ).values_list("object_id", "data"):
         erased[int(object_id)].merged_ids += data.get("merged_person_ids", [])
         erased[int(object_id)].merged_usernames += data.get("merged_usernames", [])
-    plans = (
-        {pk: account_deletion_plan(person=erased[pk].person) for pk in pks} if on_request else {}
-    )
     for one in erased.values():
         person = one.person
         one.registrations.sort()
@@ -408,116 +482,61 @@ def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[Delet
             else one.mail_to
         )
         one.addresses |= {a.lower() for a in (person.email, one.own_address) if a}
-    # Strong identifiers find the rows that name a person; within those rows the names on
-    # their own go too.
     strong = needles([w for one in erased.values() for w in one.strong])
-    weak = needles([*strong, *(n for p in locked for n in (p.first_name, p.last_name))])
-    addresses = {a for one in erased.values() for a in one.addresses}
-
-    # 1. Mails about the people that have not gone out (or sit in the outbox with their
-    #    names) go; then the notice of the deletion is queued while the name is still known.
-    outbox_deleted = _outbox_forget(
-        locked, participation_ids, strong=strong, weak=weak, addresses=addresses
+    collected = _collect(people)
+    return ErasureBatch(
+        people=people,
+        actor=actor,
+        reason=reason,
+        erased=erased,
+        participation_ids=[row[0] for row in participations],
+        strong=strong,
+        weak=needles([*strong, *(n for p in people for n in (p.first_name, p.last_name))]),
+        addresses={a for one in erased.values() for a in one.addresses},
+        collected=collected,
+        owner=_owners(collected, set(pks)),
+        request_owner=dict(
+            DeletionRequest.objects.filter(person_id__in=pks).values_list("pk", "person_id")
+        ),
     )
-    for one in erased.values():
-        if one.notice_to:
-            mail_enqueue(
-                template=DELETED_TEMPLATE,
-                to=[one.notice_to],
-                context={
-                    "full_name": one.person.get_full_name(),
-                    "username": one.person.username,
-                    "deleted_at": date_text(timezone.localdate()),
-                },
-            )
-        # 2. The booking records that stay lose the person's name.
-        if one.registrations:
-            _anonymise_registrations(one.person, one.registrations, contact_email=one.own_address)
 
-    # 3. Requests and the logs keep what was done, not whom it named.
-    requests = DeletionRequest.objects.filter(person_id__in=pks)
-    request_owner = dict(requests.values_list("pk", "person_id"))
-    if on_request:
-        requests.filter(status=DeletionRequest.Status.OPEN).update(
-            status=DeletionRequest.Status.DONE,
-            handled_at=timezone.now(),
-            handled_by=actor if getattr(actor, "pk", None) else None,
-        )
-        for request_pk, person_id in request_owner.items():
-            DeletionRequest.objects.filter(pk=request_pk).update(
-                username=erased_label(person_id), reason=""
-            )
-    else:
-        requests.delete()
-    collected = _collect(locked)
-    owner = _owners(collected, set(pks))
-    labels: dict[tuple[str, str], str] = {}
-    log_objects: dict[type[models.Model], list[Any]] = {Person: [], DeletionRequest: []}
-    for one in erased.values():
-        for pk in (one.person.pk, *one.merged_ids):
-            labels[(Person._meta.label_lower, str(pk))] = erased_label(one.person.pk)
-            log_objects[Person].append(pk)
-    for model, instances in collected.items():
-        for instance in instances:
-            person_id = owner.get((model, instance.pk))
-            prefix = erased_label(person_id) if person_id else "Gelöschtes Konto"
-            labels[(model._meta.label_lower, str(instance.pk))] = (
-                f"{prefix}: {model._meta.model_name} Nr. {instance.pk}"
-            )
-            log_objects.setdefault(model, []).append(instance.pk)
-    for request_pk, person_id in request_owner.items():
-        labels[(DeletionRequest._meta.label_lower, str(request_pk))] = (
-            f"{erased_label(person_id)}: deletionrequest Nr. {request_pk}"
-        )
-        log_objects[DeletionRequest].append(request_pk)
-    audit_entries_pseudonymise(
-        objects=labels,
-        actors={pk: erased_label(pk) for pk in pks},
-        actor_labels={
-            name.lower(): erased_label(one.person.pk)
-            for one in erased.values()
-            for name in one.merged_usernames
-        },
-        identifiers=[w for one in erased.values() for w in one.strong],
-        label="Gelöschtes Konto",
-        # Entries about rows that are gone already (a certificate staff deleted) still
-        # carry the name in their label or data.
-        entry_ids=naming_any(
-            # An erasure's own entry holds only a hash of the username.
-            AuditEntry.objects.exclude(action="person.delete"),
-            ["object_label", "data"],
-            strong,
-        ).values_list("pk", flat=True),
+
+@transaction.atomic
+def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[DeletionResult]:
+    """Erase ``people``: delete their accounts and everything that hangs on them, and remove
+    their names from every record that stays. ``reason`` is an ``ErasureReason``.
+
+    A loop over the register of personal-data categories (``privacy.register``): each
+    category erases its part for the whole group at once, in the order of their
+    ``erase_phase`` (mails first, then the records that stay without the name, the logs, the
+    rows that go, the accounts last). On request the person is told by mail (queued with
+    plain data before the data go, in this transaction) and their open deletion requests are
+    marked done without name; by retention nobody is mailed and their deletion requests go.
+    Each erasure is logged as ``person.delete`` with the account number, counts and a keyed
+    hash of the username.
+    """
+    # The register's erase steps are built on this module's helpers, so it is read here.
+    from .register import erase_order
+
+    locked = list(
+        Person.objects.select_for_update().filter(pk__in=[p.pk for p in people]).order_by("pk")
     )
-    label = erased_label(pks[0]) if len(pks) == 1 else "Gelöschtes Konto"
-    _admin_log_forget(log_objects, strong=strong, weak=weak, label=label)
-    # Login throttling rows are keyed by the username.
-    try:
-        from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-    except ImportError:  # pragma: no cover - axes is installed
-        pass
-    else:
-        usernames = [p.username.lower() for p in locked]
-        for model in (AccessAttempt, AccessFailureLog, AccessLog):
-            model.objects.alias(lowered=Lower("username")).filter(lowered__in=usernames).delete()
-
-    # 4. Files go only once the deletion is committed (a rollback keeps both; a storage
-    #    failure is finished by the worker).
-    files: dict[int, list] = {pk: [] for pk in pks}
-    for model, instances in collected.items():
-        for name in _file_fields(model):
-            for instance in instances:
-                if getattr(instance, name):
-                    files.setdefault(owner.get((model, instance.pk), 0), []).append(
-                        getattr(instance, name)
-                    )
-    file_delete_after_commit(files=[f for group in files.values() for f in group])
-    with_sessions = [p.pk for p in locked if _may_have_sessions(p)]
-    ended = sessions_end(person_ids=with_sessions) if with_sessions else 0
-    Person.objects.filter(pk__in=pks).delete()
+    for person in locked:
+        staff_refusal(person)
+    if not locked:
+        return []
+    batch = erasure_batch(people=locked, actor=actor, reason=reason)
+    plans = (
+        {pk: account_deletion_plan(person=batch.erased[pk].person) for pk in batch.pks}
+        if batch.on_request
+        else {}
+    )
+    files = batch.files_per_person()
+    for category in erase_order():
+        category.erase(batch)
 
     results, entries = [], []
-    for pk, one in erased.items():
+    for pk, one in batch.erased.items():
         plan = plans.get(pk)
         counts = plan.counts if plan else {}
         notice_to = one.notice_to
@@ -532,12 +551,14 @@ def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[Delet
                     "reason": str(reason),
                     "username_hash": audit_username_hash(one.person.username),
                     "deleted": counts,
-                    "files": len(files.get(pk, [])),
+                    "files": files.get(pk, 0),
                     "registrations_kept_without_name": one.registrations,
-                    "outbox_deleted": outbox_deleted,
-                    "sessions_ended": ended,
+                    "outbox_deleted": batch.outbox_deleted,
+                    "sessions_ended": batch.sessions_ended,
                     "deletion_request_ids": sorted(
-                        r for r, owner_pk in request_owner.items() if owner_pk == pk and on_request
+                        r
+                        for r, owner_pk in batch.request_owner.items()
+                        if owner_pk == pk and batch.on_request
                     ),
                     "notice_mailed": bool(notice_to),
                 },
@@ -549,11 +570,120 @@ def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[Delet
                 counts=counts,
                 registrations_kept=one.registrations,
                 mail_sent_to=notice_to,
-                sessions_ended=ended,
+                sessions_ended=batch.sessions_ended,
             )
         )
     audit_log_bulk(entries=entries)
     return results
+
+
+# --- the steps the register's categories call, each for a whole batch ------------------------
+
+
+def erasure_notice_queue(batch: ErasureBatch) -> None:
+    """On request, the person is told of the deletion (queued while the name is known)."""
+    for one in batch.erased.values():
+        if one.notice_to:
+            mail_enqueue(
+                template=DELETED_TEMPLATE,
+                to=[one.notice_to],
+                context={
+                    "full_name": one.person.get_full_name(),
+                    "username": one.person.username,
+                    "deleted_at": date_text(timezone.localdate()),
+                },
+            )
+
+
+def erasure_registrations(batch: ErasureBatch) -> None:
+    """The booking records that stay lose the person's name."""
+    for one in batch.erased.values():
+        if one.registrations:
+            _anonymise_registrations(
+                one.person,
+                one.registrations,
+                contact_email=one.own_address,
+                words=batch.strong,
+            )
+
+
+def erasure_deletion_requests(batch: ErasureBatch) -> None:
+    """Requests keep what was done, not whom it named: on request they are marked done, by
+    retention they go."""
+    requests = DeletionRequest.objects.filter(pk__in=list(batch.request_owner))
+    if not batch.on_request:
+        requests.delete()
+        return
+    actor = batch.actor
+    requests.filter(status=DeletionRequest.Status.OPEN).update(
+        status=DeletionRequest.Status.DONE,
+        handled_at=timezone.now(),
+        handled_by=actor if getattr(actor, "pk", None) else None,
+    )
+    for request_pk, person_id in batch.request_owner.items():
+        DeletionRequest.objects.filter(pk=request_pk).update(
+            username=erased_label(person_id), reason=""
+        )
+
+
+def erasure_outbox(batch: ErasureBatch) -> None:
+    batch.outbox_deleted = _outbox_forget(
+        batch.people,
+        batch.participation_ids,
+        strong=batch.strong,
+        weak=batch.weak,
+        addresses=batch.addresses,
+    )
+
+
+def erasure_audit(batch: ErasureBatch) -> None:
+    labels, _log_objects = batch.audit_labels()
+    audit_entries_pseudonymise(
+        objects=labels,
+        actors={pk: erased_label(pk) for pk in batch.pks},
+        actor_labels={
+            name.lower(): erased_label(one.person.pk)
+            for one in batch.erased.values()
+            for name in one.merged_usernames
+        },
+        identifiers=[w for one in batch.erased.values() for w in one.strong],
+        label="Gelöschtes Konto",
+        # Entries about rows that are gone already (a certificate staff deleted) still
+        # carry the name in their label or data.
+        entry_ids=naming_any(
+            # An erasure's own entry holds only a hash of the username.
+            AuditEntry.objects.exclude(action="person.delete"),
+            ["object_label", "data"],
+            batch.strong,
+        ).values_list("pk", flat=True),
+    )
+
+
+def erasure_admin_log(batch: ErasureBatch) -> None:
+    _labels, log_objects = batch.audit_labels()
+    pks = batch.pks
+    label = erased_label(pks[0]) if len(pks) == 1 else "Gelöschtes Konto"
+    _admin_log_forget(log_objects, strong=batch.strong, weak=batch.weak, label=label)
+
+
+def erasure_login_records(batch: ErasureBatch) -> None:
+    """Login throttling rows are keyed by the username; sessions end."""
+    try:
+        from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    except ImportError:  # pragma: no cover - axes is installed
+        pass
+    else:
+        usernames = [p.username.lower() for p in batch.people]
+        for model in (AccessAttempt, AccessFailureLog, AccessLog):
+            model.objects.alias(lowered=Lower("username")).filter(lowered__in=usernames).delete()
+    with_sessions = [p.pk for p in batch.people if _may_have_sessions(p)]
+    batch.sessions_ended = sessions_end(person_ids=with_sessions) if with_sessions else 0
+
+
+def erasure_files(batch: ErasureBatch, model: type[models.Model]) -> None:
+    """Files go only once the deletion is committed (a rollback keeps both; a storage
+    failure is finished by the worker)."""
+    file_delete_after_commit(files=batch.files(model))
 
 
 def person_erase(*, person: Person, actor: Any, reason: str) -> DeletionResult:
@@ -586,3 +716,55 @@ def account_delete(*, person: Person, actor: Any) -> DeletionResult:
     if actor is not None and getattr(actor, "pk", None) == person.pk:
         raise ValidationError(_("Sie können Ihr eigenes Konto nicht löschen."))
     return person_erase(person=person, actor=actor, reason=ErasureReason.REQUEST)
+
+
+def merged_accounts_forget(*, merged: list[Person], survivor: Person) -> None:
+    """After a merge the merged accounts are gone; no record keeps their usernames.
+
+    The person lives on as ``survivor``: records that named a merged account by its username
+    name the survivor instead (a remark "bisheriger Benutzername …", a queued mail, moved
+    deletion requests), their entries in the audit log say "Zusammengeführt in …", Django's
+    admin log loses the entries about the merged accounts, and login throttling rows keyed by
+    their usernames go. Names and addresses stay: they are the survivor's too.
+    """
+    if not merged:
+        return
+    usernames = needles([p.username for p in merged])
+    merged_ids = [p.pk for p in merged]
+    into = f"Zusammengeführt in Konto Nr. {survivor.pk}"
+    pattern = re.compile("|".join(re.escape(u) for u in usernames), re.IGNORECASE)
+
+    def rename(value: Any) -> Any:
+        if isinstance(value, str):
+            return pattern.sub(survivor.username, value)
+        if isinstance(value, list):
+            return [rename(v) for v in value]
+        if isinstance(value, dict):
+            return {k: rename(v) for k, v in value.items()}
+        return value
+
+    for registration in naming_any(Registration.objects.all(), ["remarks"], usernames):
+        Registration.objects.filter(pk=registration.pk).update(remarks=rename(registration.remarks))
+    outbox = OutboxMail.objects.exclude(status=OutboxMail.Status.SENDING)
+    for mail in naming_any(outbox, ["context", "to"], usernames):
+        OutboxMail.objects.filter(pk=mail.pk).update(context=rename(mail.context))
+    DeletionRequest.objects.filter(person=survivor).update(username=survivor.username)
+    audit_entries_pseudonymise(
+        objects={(Person._meta.label_lower, str(pk)): into for pk in merged_ids},
+        actors=dict.fromkeys(merged_ids, into),
+        actor_labels={},
+        identifiers=list(usernames),
+        label=into,
+        entry_ids=naming_any(
+            AuditEntry.objects.exclude(action="person.delete"),
+            ["object_label", "data", "actor_label"],
+            usernames,
+        ).values_list("pk", flat=True),
+    )
+    _admin_log_forget({Person: merged_ids}, strong=usernames, weak=usernames, label=into)
+    try:
+        from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    except ImportError:  # pragma: no cover - axes is installed
+        return
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.alias(lowered=Lower("username")).filter(lowered__in=usernames).delete()

@@ -11,20 +11,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kundenportal.accounts.models import Person
 from kundenportal.accounts.sessions import sessions_end
-from kundenportal.audit.models import AuditEntry
-from kundenportal.audit.services import audit_log
-from kundenportal.companies.models import AddressChange
+from kundenportal.audit.services import audit_log, audit_log_bulk, audit_username_hash
 from kundenportal.core.files import file_delete_after_commit
 from kundenportal.documents.models import Certificate
 from kundenportal.registrations.models import Participation
 
+from .erasure import merged_accounts_forget
 from .guards import staff_refusal
-from .models import DeletionRequest
+from .register import REGISTER
 
 # Which of two participations in the same event is kept: the one that proves more.
 _STATUS_RANK = {
@@ -173,39 +171,13 @@ def accounts_merge(*, survivor_username: str, usernames: list[str], actor: Any) 
         .exclude(participation__in=removed)
         .count()
     )
-    moved["Teilnahmen"] = Participation.objects.filter(person_id__in=merged_ids).update(
-        person=survivor, updated_at=timezone.now()
-    )
-
-    # Deletion requests: at most one open request per account.
-    open_requests = DeletionRequest.objects.filter(
-        person_id__in=[survivor.pk, *merged_ids], status=DeletionRequest.Status.OPEN
-    ).order_by("created_at", "pk")
-    keep_open = open_requests.filter(person=survivor).first() or open_requests.first()
-    if keep_open is not None:
-        open_requests.exclude(pk=keep_open.pk).update(
-            status=DeletionRequest.Status.REJECTED,
-            handled_at=timezone.now(),
-            handled_by=actor if getattr(actor, "pk", None) else None,
-            staff_note=_("Konten zusammengeführt; es gilt der Antrag Nr. %(pk)s.")
-            % {"pk": keep_open.pk},
-        )
-    moved["Löschanträge"] = DeletionRequest.objects.filter(person_id__in=merged_ids).update(
-        person=survivor
-    )
-    moved["Adressänderungen"] = AddressChange.objects.filter(person_id__in=merged_ids).update(
-        person=survivor
-    )
-    # Whatever else other apps hang on an account moves too (the log stays as it was).
-    handled = {Participation, DeletionRequest, AddressChange, AuditEntry}
-    for relation in Person._meta.related_objects:
-        if relation.many_to_many or relation.one_to_one or relation.related_model in handled:
-            continue
-        n = relation.related_model._default_manager.filter(
-            **{f"{relation.field.name}__in": merged_ids}
-        ).update(**{relation.field.name: survivor})
+    # Every category of the register moves its rows of the merged accounts to the survivor
+    # (participations with their certificates, address changes, bound addresses, deletion
+    # requests with at most one open); the logs stay as they were.
+    for category in REGISTER:
+        n = category.merge(survivor=survivor, merged_ids=merged_ids, actor=actor)
         if n:
-            moved[str(relation.related_model._meta.verbose_name_plural)] += n
+            moved[category.label] += n
 
     # The survivor keeps its own data; empty fields are filled from the merged accounts.
     fill = ["email", "salutation", "title", "company", *Person.ADDRESS_FIELDS]
@@ -224,16 +196,35 @@ def accounts_merge(*, survivor_username: str, usernames: list[str], actor: Any) 
         survivor.save(update_fields=changed)
 
     result.sessions_ended = sessions_end(person_ids=merged_ids)
+    # No record keeps the merged usernames (the log keeps their keyed hashes, so a search for
+    # an old username still finds the merge).
+    merged_accounts_forget(merged=merged, survivor=survivor)
     for person in merged:
         person.delete()
     result.moved = {k: v for k, v in moved.items() if v}
+    audit_log_bulk(
+        entries=[
+            {
+                "actor": actor,
+                "action": "person.merged_into",
+                "object_type": Person._meta.label_lower,
+                "object_id": str(person.pk),
+                "object_label": f"Zusammengeführt in Konto Nr. {survivor.pk}",
+                "data": {
+                    "username_hash": audit_username_hash(person.username),
+                    "survivor_id": survivor.pk,
+                },
+            }
+            for person in merged
+        ]
+    )
     audit_log(
         actor=actor,
         action="person.merge",
         obj=survivor,
         data={
             "survivor_username": survivor.username,
-            "merged_usernames": result.merged_usernames,
+            "merged_username_hashes": [audit_username_hash(p.username) for p in merged],
             "merged_person_ids": merged_ids,
             "moved": result.moved,
             "duplicates_removed": len(result.duplicates),

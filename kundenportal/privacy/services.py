@@ -1,43 +1,26 @@
+import datetime as dt
 import io
 import json
+import re
 import zipfile
 from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kundenportal.accounts.models import BoundAddress
-from kundenportal.audit.models import AuditEntry
 from kundenportal.audit.services import audit_log
-from kundenportal.companies.models import AddressChange
-from kundenportal.documents.models import Certificate
-from kundenportal.documents.services import clean_filename
+from kundenportal.core.formatting import date_text, datetime_text
 from kundenportal.notifications.services import mail_enqueue
-from kundenportal.registrations.models import Participation
 
 from .models import DeletionRequest
+from .register import REGISTER, export_value
 
-PERSON_FIELDS = (
-    "username",
-    "salutation",
-    "title",
-    "first_name",
-    "last_name",
-    "email",
-    "street",
-    "postal_code",
-    "city",
-    "country",
-    "phone",
-    "date_joined",
-    "last_login",
-    "own_password_set_at",
-    "is_active",
-)
-ADDRESS_FIELDS = ("street", "postal_code", "city", "country", "phone")
+# Raised when the shape of daten.json changes (keys renamed, categories added).
+EXPORT_SCHEMA_VERSION = 2
 
 
 @transaction.atomic
@@ -69,120 +52,114 @@ def deletion_request_create(*, person, reason: str = "") -> DeletionRequest:
     return request
 
 
-def _fields(obj, names) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in names}
-
-
-def person_export_data(*, person) -> dict[str, Any]:
-    """Everything stored about the person, as plain data (no password hashes)."""
-    company = person.company
-    participations = (
-        Participation.objects.filter(person=person)
-        .select_related("event", "registration")
-        .order_by("event__first_day", "id")
-    )
-    certificates = (
-        Certificate.objects.filter(participation__person=person)
-        .select_related("participation__event")
-        .order_by("issued_on", "id")
-    )
-    return {
-        "exportiert_am": timezone.now(),
-        "anbieter": settings.PROVIDER["long_name"],
-        "person": {
-            **_fields(person, PERSON_FIELDS),
-            "hat_eigenes_passwort": person.has_own_password,
-        },
-        "firma": ({"name": company.name, **_fields(company, ADDRESS_FIELDS)} if company else None),
-        "teilnahmen": [
-            {
-                "veranstaltung": {
-                    "nummer": p.event.number,
-                    "titel": p.event.title,
-                    "erster_tag": p.event.first_day,
-                    "letzter_tag": p.event.last_day,
-                    "format": p.event.get_format_display(),
-                    "ort": p.event.place,
-                },
-                "status": p.get_status_display(),
-                "eigene_email": p.email,
-                "angemeldet_am": p.created_at,
-                "durchfuehrungsbestaetigung_versandt_am": p.confirmation_sent_at,
-                "anmeldung": {
-                    "nummer": p.registration.pk,
-                    "korrespondenz_email": p.registration.correspondence_email,
-                    "firma": p.registration.company_name,
-                    "privatadresse": p.registration.is_private_address,
-                    **_fields(p.registration, ADDRESS_FIELDS),
-                    "bemerkungen": p.registration.remarks,
-                    "zustimmung_am": p.registration.consent_at,
-                    "eingegangen_am": p.registration.created_at,
-                },
-            }
-            for p in participations
-        ],
-        "bescheinigungen": [
-            {
-                "titel": c.title,
-                "veranstaltung": c.participation.event.number,
-                "ausgestellt_am": c.issued_on,
-                "verfuegbar_bis": c.available_until,
-                "datei": f"bescheinigungen/{c.pk}-{clean_filename(c.filename)}",
-            }
-            for c in certificates
-        ],
-        # The addresses that may receive the account's access data (README, "Account binding").
-        "gebundene_email_adressen": [
-            {"email": b.email, "herkunft": b.get_source_display(), "seit": b.created_at}
-            for b in BoundAddress.objects.filter(person=person).order_by("created_at", "id")
-        ],
-        "adressaenderungen": [
-            {
-                "firma": change.company_name,
-                **_fields(change, ADDRESS_FIELDS),
-                "status": change.get_status_display(),
-                "eingegangen_am": change.created_at,
-                "entschieden_am": change.decided_at,
-            }
-            for change in AddressChange.objects.filter(person=person).order_by("created_at")
-        ],
-        "loeschantraege": [
-            {
-                "beantragt_am": r.created_at,
-                "status": r.get_status_display(),
-                "anmerkung": r.reason,
-            }
-            for r in DeletionRequest.objects.filter(person=person).order_by("created_at")
-        ],
-        "protokoll": [
-            {"zeitpunkt": e.created_at, "aktion": e.action, "ausgefuehrt_von": e.actor_label}
-            for e in AuditEntry.objects.filter(
-                object_type=person._meta.label_lower, object_id=str(person.pk)
-            ).order_by("created_at", "id")
-        ],
+def person_export_data(*, person, today=None) -> dict[str, Any]:
+    """Everything stored about the person, as plain data with German keys (no password
+    hashes, no secrets): one entry per category of the register, in its order."""
+    today = today or timezone.localdate()
+    data: dict[str, Any] = {
+        "Schema-Version": EXPORT_SCHEMA_VERSION,
+        "Exportiert am": export_value(timezone.now()),
+        "Verantwortlich": settings.PROVIDER["long_name"],
     }
+    for category in REGISTER:
+        if category.export_key:
+            data[category.export_key] = category.export(person, today)
+    return data
+
+
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?[+-]\d{2}:\d{2})?$")
+
+
+def _readable(value: Any) -> str:
+    """A value of daten.json as the Auskunft shows it: German dates and times."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str) and ISO_DAY.match(value):
+        if "T" in value:
+            return datetime_text(dt.datetime.fromisoformat(value))
+        return date_text(dt.date.fromisoformat(value))
+    if value is True:
+        return "ja"
+    if value is False:
+        return "nein"
+    if isinstance(value, list):
+        return ", ".join(_readable(v) for v in value) or "–"
+    return str(value)
+
+
+def _pairs(row: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """A row of daten.json as (label, text) pairs, nested entries flattened."""
+    if not isinstance(row, dict):
+        return [(prefix or "Wert", _readable(row))]
+    pairs = []
+    for key, value in row.items():
+        label = f"{prefix} – {key}" if prefix else key
+        if isinstance(value, dict):
+            pairs += _pairs(value, label)
+        else:
+            pairs.append((label, _readable(value)))
+    return pairs
+
+
+def person_export_information(*, person, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The Auskunft's categories (Art. 15 DSGVO): each with purpose, retention period,
+    source and how many entries the export holds of it."""
+    rows = []
+    for category in REGISTER:
+        if not category.export_key:
+            continue
+        value = data.get(category.export_key)
+        count = len(value) if isinstance(value, list) else int(value is not None)
+        rows.append(
+            {
+                "key": category.export_key,
+                "label": category.label,
+                "purpose": category.purpose,
+                "retention": category.retention,
+                "source": category.source,
+                "count": count,
+                "rows": [_pairs(row) for row in (value if isinstance(value, list) else [value])]
+                if value
+                else [],
+            }
+        )
+    return rows
 
 
 @transaction.atomic
 def person_export(*, person, out: io.IOBase) -> None:
-    """Write "Meine Daten herunterladen" into ``out``: a ZIP with daten.json and the
-    person's certificate files."""
-    data = person_export_data(person=person)
+    """Write "Meine Daten herunterladen" into ``out``: a ZIP with daten.json (machine-
+    readable), auskunft.html (the same as a readable German document) and the files the
+    person may have (``documents.access``: never a revoked certificate)."""
+    today = timezone.localdate()
+    data = person_export_data(person=person, today=today)
+    auskunft = render_to_string(
+        "privacy/auskunft.html",
+        {
+            "person": person,
+            "provider": settings.PROVIDER,
+            "exported_at": timezone.localtime(timezone.now()),
+            "categories": person_export_information(person=person, data=data),
+            "schema_version": EXPORT_SCHEMA_VERSION,
+        },
+    )
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
             "daten.json",
             json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         )
-        certificates = Certificate.objects.filter(participation__person=person).order_by("id")
-        for certificate in certificates:
-            name = f"bescheinigungen/{certificate.pk}-{clean_filename(certificate.filename)}"
-            try:
-                source = certificate.file.open("rb")
-            except (FileNotFoundError, OSError, ValueError):
-                # A lost file must not block the export of everything else.
-                archive.writestr(name + ".fehlt.txt", _("Diese Datei ist nicht mehr vorhanden."))
-                continue
-            with source, archive.open(name, "w") as target:
-                while chunk := source.read(1024 * 1024):
-                    target.write(chunk)
+        archive.writestr("auskunft.html", auskunft)
+        for category in REGISTER:
+            for name, file in category.export_files(person, today):
+                try:
+                    source = file.open("rb")
+                except (FileNotFoundError, OSError, ValueError):
+                    # A lost file must not block the export of everything else.
+                    archive.writestr(
+                        name + ".fehlt.txt", _("Diese Datei ist nicht mehr vorhanden.")
+                    )
+                    continue
+                with source, archive.open(name, "w") as target:
+                    while chunk := source.read(1024 * 1024):
+                        target.write(chunk)
     audit_log(actor=person, action="person.export", obj=person)

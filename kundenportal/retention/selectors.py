@@ -11,11 +11,12 @@ from django.db.models import Count
 from django.utils import timezone
 
 from kundenportal.core.models import PendingFileDeletion
+from kundenportal.privacy.policies import Moment
+from kundenportal.privacy.register import active_policies
 from kundenportal.worker.jobs import registered_jobs
 from kundenportal.worker.models import PeriodicJob
 
 from .models import PurgeState
-from .policies import Moment, active_policies
 from .services import LOCK_NAME
 
 JOB_NAME = "retention.purge"

@@ -24,9 +24,10 @@ from django.utils import timezone
 from kundenportal.audit.services import audit_log
 from kundenportal.core.files import file_delete_after_commit, pending_files_delete
 from kundenportal.core.models import PendingFileDeletion
+from kundenportal.privacy.policies import Moment, Policy
+from kundenportal.privacy.register import POLICIES, active_policies
 
 from .models import PurgeState
-from .policies import POLICIES, Moment, Policy, active_policies
 
 logger = logging.getLogger(__name__)
 

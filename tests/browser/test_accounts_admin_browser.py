@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from kundenportal.accounts.models import Person
 from kundenportal.accounts.services import person_create
 from kundenportal.audit.models import AuditEntry
+from kundenportal.audit.services import audit_username_hash
 from kundenportal.registrations.models import Participation
 from tests.factories import CompanyFactory, EventFactory, ParticipationFactory, PersonFactory
 
@@ -68,7 +69,8 @@ def test_staff_merge_two_accounts_by_usernames(live_server, page: Page):
     ) == {"K-2020", "K-2026"}
     entry = AuditEntry.objects.get(action="person.merge")
     assert entry.actor.username == "verwaltung"
-    assert entry.data["merged_usernames"] == ["juergen.groesse"]
+    # The log keeps the merged username only as its keyed hash.
+    assert entry.data["merged_username_hashes"] == [audit_username_hash("juergen.groesse")]
 
 
 def test_staff_delete_an_account_from_its_deletion_request(live_server, page: Page):

@@ -7,10 +7,21 @@ from urllib.parse import quote
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 from icalendar import Calendar
 
 from kundenportal.audit.models import AuditEntry
-from kundenportal.documents.services import certificate_create, course_document_create
+from kundenportal.documents.services import (
+    certificate_create,
+    certificate_reissue,
+    certificate_revoke,
+    course_document_create,
+)
+from kundenportal.privacy.register import REGISTER
+from kundenportal.privacy.services import EXPORT_SCHEMA_VERSION
+from kundenportal.registrations.models import Participation
+from tests.factories import CertificateFactory, ParticipationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -90,21 +101,21 @@ def test_export_zip_holds_json_and_certificate_files(client, participant, owned)
     assert "meine-daten-max.mustermann-" in response["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(_body(response)))
     data = json.loads(archive.read("daten.json"))
-    assert data["person"]["username"] == "max.mustermann"
+    assert data["person"]["Benutzername"] == "max.mustermann"
     assert "argon2" not in json.dumps(data) and "md5$" not in json.dumps(data)
-    assert {p["veranstaltung"]["nummer"] for p in data["teilnahmen"]} == {
+    assert {p["Veranstaltung"]["Nummer"] for p in data["teilnahmen"]} == {
         owned["participation"].event.number,
         owned["attended"].event.number,
     }
     assert len(data["bescheinigungen"]) == 2
     # The addresses bound to the account (the bookings' correspondence addresses here).
-    bound = {b["email"] for b in data["gebundene_email_adressen"]}
+    bound = {b["E-Mail-Adresse"] for b in data["gebundene_email_adressen"]}
     assert owned["participation"].registration.correspondence_email.lower() in bound
     names = [name for name in archive.namelist() if name.startswith("bescheinigungen/")]
     assert len(names) == 2
     assert any(name.endswith("Zertifikat Öl.pdf") for name in names)
     for entry in data["bescheinigungen"]:
-        assert entry["datei"] in names
+        assert entry["Datei"] in names
     assert AuditEntry.objects.filter(action="person.export", object_id=str(participant.pk))
     assert client.get(reverse("portal:data_export")).status_code == 405
 
@@ -115,4 +126,66 @@ def test_export_survives_a_lost_certificate_file(client, participant, owned):
     client.force_login(participant)
     archive = zipfile.ZipFile(io.BytesIO(_body(client.post(reverse("portal:data_export")))))
     assert any(name.endswith(".fehlt.txt") for name in archive.namelist())
-    assert json.loads(archive.read("daten.json"))["person"]["username"] == "max.mustermann"
+    assert json.loads(archive.read("daten.json"))["person"]["Benutzername"] == "max.mustermann"
+
+
+def test_export_reads_like_an_auskunft(client, participant, owned):
+    client.force_login(participant)
+    archive = zipfile.ZipFile(io.BytesIO(_body(client.post(reverse("portal:data_export")))))
+    data = json.loads(archive.read("daten.json"))
+    assert data["Schema-Version"] == EXPORT_SCHEMA_VERSION
+    # Local time with its offset, labels instead of codes.
+    assert dt.datetime.fromisoformat(data["Exportiert am"]).utcoffset() is not None
+    statuses = {p["Status"] for p in data["teilnahmen"]}
+    assert statuses <= {str(label) for label in Participation.Status.labels}
+    # Every category of the register that is exported has its key in daten.json and its
+    # section, with purpose, source and retention, in the readable Auskunft.
+    html = archive.read("auskunft.html").decode()
+    assert '<html lang="de">' in html
+    for category in REGISTER:
+        if not category.export_key:
+            continue
+        assert category.export_key in data, category.key
+        assert f'id="{category.export_key}"' in html
+        for text in (category.label, category.purpose, category.source, category.retention):
+            assert escape(text) in html, category.key
+    assert participant.username in html
+
+
+def test_export_lists_revoked_and_replaced_certificates_without_their_files(
+    client, participant, owned
+):
+    staff = PersonFactory(is_staff=True)
+    # One replaced by a corrected certificate, one revoked without replacement.
+    replaced = owned["certificate"]
+    corrected = certificate_reissue(
+        certificate=replaced,
+        reason="Tippfehler",
+        actor=staff,
+        upload=ContentFile(b"%PDF-1.4 korrigiert", name="Korrigiert.pdf"),
+    )
+    other = ParticipationFactory(person=participant, status=Participation.Status.ATTENDED)
+    revoked = CertificateFactory(participation=other, issued_on=timezone.localdate())
+    certificate_revoke(certificate=revoked, reason="Falsche Angaben", actor=staff)
+    client.force_login(participant)
+    archive = zipfile.ZipFile(io.BytesIO(_body(client.post(reverse("portal:data_export")))))
+    data = json.loads(archive.read("daten.json"))
+    rows = {row["Prüfcode"]: row for row in data["bescheinigungen"]}
+    revoked.refresh_from_db()
+    replaced.refresh_from_db()
+    for gone in (revoked, replaced):
+        row = rows[gone.verification_code]
+        assert row["Datei"] is None
+        assert row["Status"].startswith("widerrufen am ")
+        assert row["Widerrufen am"]
+    assert rows[replaced.verification_code]["Ersetzt durch Bescheinigung vom"]
+    files = [name for name in archive.namelist() if name.startswith("bescheinigungen/")]
+    assert files == [rows[corrected.verification_code]["Datei"]]
+    assert f"/{revoked.pk}-" not in " ".join(files)
+    # Neither leaves through the portal download.
+    for gone in (revoked, replaced):
+        url = reverse("portal:certificate_download", args=[gone.pk])
+        assert client.get(url).status_code == 404
+    assert (
+        client.get(reverse("portal:certificate_download", args=[corrected.pk])).status_code == 200
+    )

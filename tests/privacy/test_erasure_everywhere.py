@@ -1,5 +1,6 @@
-"""After an erasure — on request or by the retention purge — no table of the database holds
-the person's name, username, e-mail or address.
+"""After an erasure — on request, by the retention purge, or of a duplicate by a merge — no
+table of the database and no file in the storage holds the person's name, username, e-mail or
+address (of a merged duplicate: its username).
 
 The person registers (privately and through a company, beside a colleague), gets a
 Durchführungsbestätigung, a certificate, an address change, a merged second account, logs
@@ -11,19 +12,22 @@ table by table and column by column, and searched for each of the person's strin
 import datetime as dt
 import json
 import uuid
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.sessions.models import Session
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from kundenportal.accounts.credentials import person_set_own_password
-from kundenportal.accounts.models import Person
+from kundenportal.accounts.models import BoundAddress, Person
 from kundenportal.audit.admin import AuditedModelAdmin
 from kundenportal.companies.models import AddressChange, Company
 from kundenportal.companies.services import address_change_create
@@ -77,11 +81,24 @@ def database_text() -> dict[str, str]:
     return found
 
 
-def leftovers() -> list[tuple[str, str]]:
+def storage_text() -> dict[str, str]:
+    """Every file in the storage, its name and its bytes as text."""
+    found = {}
+    root = Path(settings.MEDIA_ROOT)
+    if root.exists():
+        for path in root.rglob("*"):
+            if path.is_file():
+                found[f"storage:{path.relative_to(root)}"] = (
+                    f"{path}\n{path.read_bytes().decode('utf-8', 'replace')}".lower()
+                )
+    return found
+
+
+def leftovers(searched=SEARCHED) -> list[tuple[str, str]]:
     return [
-        (table, word)
-        for table, text in database_text().items()
-        for word in SEARCHED
+        (place, word)
+        for place, text in {**database_text(), **storage_text()}.items()
+        for word in searched
         if word.lower() in text
     ]
 
@@ -161,6 +178,27 @@ def person_with_everything(staff, client) -> Person:
         consent=True,
         submission_token=uuid.uuid4(),
     )
+    # The person books a colleague as well, with the person's own address as the
+    # correspondence address: the booking is shared, and the colleague's new account gets the
+    # person's address bound to it.
+    shared = registration_submit(
+        event=EventFactory(),
+        participants=[
+            ParticipantData(first_name=FIRST, last_name=LAST),
+            ParticipantData(first_name="Paula", last_name="Kollegin"),
+        ],
+        correspondence_email=EMAIL,
+        address=AddressData(
+            company_name="Stadtwerke Beispielstadt",
+            street="Werkstraße 1",
+            postal_code="45127",
+            city="Essen",
+        ),
+        consent=True,
+        submission_token=uuid.uuid4(),
+    )
+    colleague = shared.registration.participations.get(person__last_name="Kollegin").person
+    assert BoundAddress.objects.filter(person=colleague, email=EMAIL).exists()
     # Same name at a company: a second account, which staff then merge into the first.
     second = Person.objects.get(username=f"{USERNAME}1")
     assert second.company is not None
@@ -174,7 +212,12 @@ def person_with_everything(staff, client) -> Person:
     outbox_process()
     participation = Participation.objects.get(person=person, event=private_event)
     Participation.objects.filter(pk=participation.pk).update(status="attended")
-    CertificateFactory(participation=participation, filename=f"Bescheinigung {FIRST} {LAST}.pdf")
+    # The PDF names the person, as a real certificate does.
+    CertificateFactory(
+        participation=participation,
+        filename=f"Bescheinigung {FIRST} {LAST}.pdf",
+        file=ContentFile(f"%PDF-1.4 Bescheinigung für {FIRST} {LAST}".encode(), name="b.pdf"),
+    )
     address_change_create(
         person=person, company=None, company_name="", address={"street": "Holunderstieg 78"}
     )
@@ -196,6 +239,7 @@ def staff_act_on(staff, person: Person) -> None:
     # Everything is there before the erasure (else the search below proves nothing).
     before = {word for _table, word in leftovers()}
     assert before == set(SEARCHED)
+    assert any(place.startswith("storage:") for place, _word in leftovers())
 
 
 def test_erasure_on_request_leaves_no_trace_in_any_table(
@@ -212,6 +256,10 @@ def test_erasure_on_request_leaves_no_trace_in_any_table(
 
     found = leftovers()
     assert found == [], found
+    # The shared booking stays for accounting, without the person's address.
+    shared = Registration.objects.get(participations__person__last_name="Kollegin")
+    assert shared.correspondence_email == ""
+    assert shared.company_name == "Stadtwerke Beispielstadt"
 
 
 def test_erasure_by_retention_leaves_no_trace_in_any_table(
@@ -235,3 +283,53 @@ def test_erasure_by_retention_leaves_no_trace_in_any_table(
 
     found = leftovers()
     assert found == [], found
+
+
+def test_merge_leaves_no_trace_of_the_merged_account(
+    staff, client, django_capture_on_commit_callbacks
+):
+    """A duplicate account with every kind of trace (a booking whose remark names the old
+    username, a confirmation, a login and a failed one, a deletion request, staff edits in
+    every logging admin) is merged: its username is nowhere afterwards."""
+    survivor = person_with_everything(staff, client)
+    event = EventFactory()
+    registration_submit(
+        event=event,
+        participants=[ParticipantData(first_name=FIRST, last_name=LAST, email=EMAIL)],
+        correspondence_email="personal@andere-firma.example",
+        address=AddressData(
+            company_name="Andere Firma GmbH",
+            street="Hafenweg 3",
+            postal_code="28195",
+            city="Bremen",
+        ),
+        remarks=f"Firmenwechsel, bisheriger Benutzername {USERNAME}",
+        consent=True,
+        submission_token=uuid.uuid4(),
+    )
+    duplicate = Person.objects.get(username=f"{USERNAME}2")
+    Registration.objects.filter(participations__person=duplicate).update(
+        remarks=f"Neu angelegt als {duplicate.username}, bisher {USERNAME}"
+    )
+    Registration.objects.filter(participations__person=duplicate).update(review="")
+    event_confirm(event=event, actor=staff)
+    other = Client()
+    other.post(reverse("portal:login"), {"username": duplicate.username, "password": "falsch"})
+    other.force_login(duplicate)
+    deletion_request_create(person=duplicate, reason="zweites Konto")
+    assert _act_through_every_logging_admin(staff, duplicate) >= 5
+    searched = (duplicate.username,)
+    assert leftovers(searched)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        accounts_merge(
+            survivor_username=survivor.username, usernames=[duplicate.username], actor=staff
+        )
+    outbox_process()
+
+    found = leftovers(searched)
+    assert found == [], found
+    # The person lives on as the survivor: the remark names the survivor now.
+    assert Registration.objects.filter(
+        participations__person=survivor, remarks__icontains=f"als {USERNAME}, bisher"
+    ).exists()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from kundenportal.accounts.models import Person
 from kundenportal.accounts.services import person_create
 from kundenportal.audit.models import AuditEntry
+from kundenportal.audit.services import audit_username_hash
 from kundenportal.companies.models import AddressChange
 from kundenportal.companies.services import address_change_create
 from kundenportal.documents.models import Certificate
@@ -95,13 +96,17 @@ def test_merge_moves_everything_and_resolves_an_event_booked_twice(staff, settin
         "Löschanträge": 1,
         "Adressänderungen": 1,
         # The booker's address that created the merged account stays bound to the person.
-        "gebundene E-Mail-Adressen": 1,
+        "Gebundene E-Mail-Adressen": 1,
     }
 
     entry = AuditEntry.objects.get(action="person.merge")
     assert entry.actor == staff and entry.object_id == str(old.pk)
     assert entry.data["survivor_username"] == "max.mustermann"
-    assert entry.data["merged_usernames"] == ["max.mustermann1"]
+    # The merged username stays only as its keyed hash, so staff can still find the merge.
+    assert entry.data["merged_username_hashes"] == [audit_username_hash("max.mustermann1")]
+    merged_into = AuditEntry.objects.get(action="person.merged_into")
+    assert merged_into.data["username_hash"] == audit_username_hash("max.mustermann1")
+    assert merged_into.data["survivor_id"] == old.pk
 
 
 def test_duplicate_with_a_certificate_wins_and_the_other_file_goes(

@@ -144,7 +144,8 @@ def test_participation_stays_while_its_late_certificate_is_within_its_ten_years(
 def test_portal_and_purge_agree_on_every_day_of_a_window(at):
     """For each day around the boundaries: what the portal shows is exactly what the purge
     keeps (checked on the conditions, without deleting)."""
-    from kundenportal.retention.policies import Moment, policy_by_key
+    from kundenportal.privacy.policies import Moment
+    from kundenportal.privacy.register import policy_by_key
 
     person = PersonFactory()
     last_days = [D(2028, 2, 20) + dt.timedelta(days=i) for i in range(15)]

@@ -1,13 +1,15 @@
-"""Every table that holds personal data has a retention policy, or a written reason why none
-(``WITHOUT_POLICY``, repeated in the README). A new model with a link to a person, or with a
-field that holds names or addresses, fails here until it gets one."""
+"""Every table that holds personal data belongs to exactly one category of the register
+(``privacy.register``), which states how it is exported, erased and kept. A new model with a
+link to a person, a file, or a field that holds names or addresses fails here until a
+category takes it."""
 
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.db import models as db_models
 
-from kundenportal.retention.policies import POLICIES, WITHOUT_POLICY, active_policies
+from kundenportal.privacy.register import POLICIES, REGISTER, Category, active_policies
 
 # Field names that hold a name, an address, an identifier of a person or their traffic.
 MARKERS = {
@@ -57,20 +59,80 @@ def _personal_models() -> dict[str, str]:
     return found
 
 
-def test_every_table_with_personal_data_has_a_policy_or_a_reason():
-    covered = {model._meta.label_lower for _policy, model in active_policies(POLICIES)}
-    missing = {
-        label: why
-        for label, why in _personal_models().items()
-        if label not in covered and label not in WITHOUT_POLICY
+def _owners() -> dict[str, list[str]]:
+    owners: dict[str, list[str]] = {}
+    for category in REGISTER:
+        for label in category.models:
+            owners.setdefault(label, []).append(category.key)
+    return owners
+
+
+def _file_models() -> set[str]:
+    return {
+        m._meta.label_lower
+        for m in apps.get_models()
+        if any(isinstance(f, db_models.FileField) for f in m._meta.concrete_fields)
     }
-    assert missing == {}, "add a policy or a reason in WITHOUT_POLICY and the README"
 
 
-def test_the_tables_without_policy_are_explained_in_the_readme():
+def test_every_table_with_personal_data_or_files_belongs_to_exactly_one_category():
+    owners = _owners()
+    needed = {**_personal_models(), **dict.fromkeys(_file_models(), "a file field")}
+    missing = {label: why for label, why in needed.items() if label not in owners}
+    assert missing == {}, "add the table to a category of privacy.register"
+    twice = {label: keys for label, keys in owners.items() if len(keys) > 1}
+    assert twice == {}
+
+
+def test_the_register_names_only_tables_that_exist():
+    existing = {m._meta.label_lower for m in apps.get_models(include_auto_created=True)}
+    assert {label for label in _owners() if label not in existing} == set()
+
+
+def test_company_and_username_series_have_a_stated_rule():
+    owners = _owners()
+    for label in ("companies.company", "accounts.usernameseries"):
+        (key,) = owners[label]
+        category = next(c for c in REGISTER if c.key == key)
+        assert category.kept, label
+
+
+def _overrides(category: Category, method: str) -> bool:
+    return getattr(type(category), method) is not getattr(Category, method)
+
+
+def test_every_category_states_export_erasure_and_retention():
+    for category in REGISTER:
+        # Export: what the export holds of it, or why nothing.
+        assert bool(category.export_key) == _overrides(category, "export"), category
+        assert category.export_key or category.not_exported, category
+        # Erasure: a step for a batch of accounts, or what happens instead.
+        assert _overrides(category, "erase") or category.erase_note, category
+        # Retention: its policies, or why it is kept; the Auskunft's texts.
+        assert list(category.policies()) or category.kept, category
+        for text in (category.label, category.purpose, category.source, category.retention):
+            assert text, category
+        assert category.quote.startswith(("FAQ:", "SPEC:")), category
+
+
+def test_every_policy_belongs_to_a_category_that_owns_its_table():
+    owners = _owners()
+    for category in REGISTER:
+        for policy in category.policies():
+            model = policy.model()
+            if model is not None:
+                assert owners.get(model._meta.label_lower) == [category.key], policy.key
+    keys = [policy.key for policy in POLICIES]
+    assert len(keys) == len(set(keys))
+    assert len(active_policies(POLICIES)) >= len(keys) - 4
+
+
+def test_the_register_is_explained_in_the_readme():
     readme = README.read_text()
-    for label in WITHOUT_POLICY:
-        assert f"`{label}`" in readme, label
+    for category in REGISTER:
+        assert f"`{category.key}`" in readme, category.key
+        for label in category.models:
+            assert f"`{label}`" in readme, label
 
 
 def test_the_marker_search_finds_what_it_must():
@@ -86,3 +148,4 @@ def test_the_marker_search_finds_what_it_must():
         "axes.accessattemptexpiration",
     ):
         assert label in found, label
+    assert {"documents.certificate", "documents.coursedocument"} <= _file_models()

@@ -17,9 +17,9 @@ from kundenportal.companies.models import AddressChange
 from kundenportal.core.models import PendingFileDeletion
 from kundenportal.documents.models import Certificate, CourseDocument
 from kundenportal.privacy.models import DeletionRequest
+from kundenportal.privacy.policies import Moment
 from kundenportal.registrations.models import Participation, Registration
 from kundenportal.retention.models import PurgeState
-from kundenportal.retention.policies import Moment
 from kundenportal.retention.selectors import retention_schedule
 from kundenportal.retention.services import (
     LOCK_NAME,

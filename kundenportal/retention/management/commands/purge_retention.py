@@ -7,7 +7,7 @@ hand at the same time is safe: the second run stops at once.
 from django.core.management.base import BaseCommand, CommandError
 
 from kundenportal.core.formatting import date_text
-from kundenportal.retention.policies import POLICIES
+from kundenportal.privacy.register import POLICIES
 from kundenportal.retention.services import PurgeAlreadyRunning, retention_purge
 
 

@@ -1,4 +1,5 @@
-"""One retention policy per data category: what the daily purge deletes, and when.
+"""Retention conditions: what the daily purge deletes, and when. Each category of the register
+(``privacy.register``) owns its policies; they are built from the conditions here.
 
 Why this exists. The provider promises its participants in the FAQ:
 
@@ -27,7 +28,8 @@ Rules that the conditions encode (in the order the purge runs them):
 4. Registrations (booker's address, remarks): 10 years after the event's last day, once none
    of their participations is left.
 5. Address changes from registrations: 10 years after they came in, once the event of their
-   registration ended more than 10 years ago.
+   registration ended more than 10 years ago. Addresses bound to an account (a booker's):
+   10 years after the last booking of the account from that address.
 6. Deletion requests already handled: 10 years after they were handled.
 7. Audit entries: 10 years after they were written.
 8. Django's admin log (``django_admin_log``, beside the audit log): 10 years, like the audit.
@@ -41,14 +43,14 @@ Rules that the conditions encode (in the order the purge runs them):
 
 Rows of person data that a policy deletes first lose their labels in the audit log and their
 entries in the admin log (``privacy.erasure.records_forget``). Every model with personal data
-has a policy here or is listed in ``KEPT`` with the reason (a test holds that).
+belongs to exactly one category of the register, which states its rule (a test holds that).
 
 Every condition is monotonic in the day (what is due today is due tomorrow too), which the
 preview in the admin relies on.
 """
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -56,19 +58,17 @@ from django.conf import settings
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from kundenportal.accounts.models import Person
-from kundenportal.audit.models import AuditEntry
-from kundenportal.companies.models import AddressChange
 from kundenportal.core.formatting import date_text
 from kundenportal.core.locks import advisory_locks_try, person_lock_key
 from kundenportal.documents import rules
-from kundenportal.documents.models import Certificate, CourseDocument, OnlineLink
+from kundenportal.documents.models import Certificate
 from kundenportal.notifications.models import OutboxMail
-from kundenportal.privacy.erasure import ErasureReason, people_erase, records_forget
-from kundenportal.privacy.models import DeletionRequest
 from kundenportal.registrations.models import Participation, Registration
+
+from .erasure import ErasureReason, people_erase, records_forget
+from .models import DeletionRequest
 
 
 @dataclass(frozen=True)
@@ -366,154 +366,14 @@ def _admin_log_model() -> type[models.Model] | None:
     )
 
 
-POLICIES: Sequence[Policy] = (
-    Policy(
-        key="course_documents",
-        label=_("Veranstaltungsunterlagen"),
-        model=lambda: CourseDocument,
-        condition=course_documents_due,
-        files=_files("documents.coursedocument.file", CourseDocument, "pk"),
-        describe=_describe_documents,
-    ),
-    Policy(
-        key="online_links",
-        label=_("Links zu Online-Veranstaltungen"),
-        model=lambda: OnlineLink,
-        condition=course_documents_due,
-        describe=_describe_documents,
-    ),
-    Policy(
-        key="certificates",
-        label=_("Bescheinigungen"),
-        model=lambda: Certificate,
-        condition=certificates_due,
-        files=_files("documents.certificate.file", Certificate, "pk"),
-        describe=_describe_certificates,
-        before_delete=_forget(Certificate),
-    ),
-    Policy(
-        key="participations",
-        label=_("Teilnahmen"),
-        model=lambda: Participation,
-        condition=participations_due,
-        describe=_describe_participations,
-        # A certificate still here would go with its participation (CASCADE).
-        files=_files("documents.certificate.file", Certificate, "participation_id"),
-        before_delete=_forget(Participation),
-    ),
-    Policy(
-        key="registrations",
-        label=_("Anmeldungen"),
-        model=lambda: Registration,
-        condition=registrations_due,
-        describe=_describe_registrations,
-        before_delete=_forget(Registration),
-    ),
-    Policy(
-        key="address_changes",
-        label=_("Adressänderungen"),
-        model=lambda: AddressChange,
-        condition=address_changes_due,
-        before_delete=_forget(AddressChange),
-    ),
-    Policy(
-        key="deletion_requests",
-        label=_("Erledigte Löschanträge"),
-        model=lambda: DeletionRequest,
-        condition=deletion_requests_due,
-        before_delete=_forget(DeletionRequest),
-    ),
-    Policy(
-        key="audit_entries",
-        label=_("Protokolleinträge"),
-        model=lambda: AuditEntry,
-        condition=audit_entries_due,
-    ),
-    Policy(
-        key="admin_log",
-        label=_("Einträge im Änderungsprotokoll der Verwaltung"),
-        model=_admin_log_model,
-        condition=admin_log_due,
-    ),
-    Policy(
-        key="accounts",
-        label=_("Konten ohne Daten und Aktivität"),
-        model=lambda: Person,
-        condition=accounts_due,
-        describe=_describe_accounts,
-        lock=_lock_account_names,
-        delete=_accounts_erase,
-    ),
-    Policy(
-        key="sent_mails",
-        label=_("Versandte und entfallene E-Mails"),
-        model=lambda: OutboxMail,
-        condition=sent_mails_due,
-        in_schedule=False,
-    ),
-    Policy(
-        key="failed_mails",
-        label=_("Fehlgeschlagene E-Mails"),
-        model=lambda: OutboxMail,
-        condition=failed_mails_due,
-    ),
-    Policy(
-        key="sessions",
-        label=_("Abgelaufene Sitzungen"),
-        model=_session_model,
-        condition=sessions_due,
-        in_schedule=False,
-    ),
-    Policy(
-        key="login_attempts",
-        label=_("Fehlgeschlagene Anmeldeversuche"),
-        model=_axes_model("AccessAttempt"),
-        condition=login_attempts_due,
-        in_schedule=False,
-    ),
-    Policy(
-        key="login_logs",
-        label=_("Anmeldeprotokolle"),
-        model=_axes_model("AccessLog"),
-        condition=login_logs_due,
-        in_schedule=False,
-    ),
-    Policy(
-        key="login_failure_logs",
-        label=_("Protokolle fehlgeschlagener Anmeldungen"),
-        model=_axes_model("AccessFailureLog"),
-        condition=login_logs_due,
-        in_schedule=False,
-    ),
-)
-
-
-# Tables with personal data that no policy above deletes, and why (also in the README,
-# "Retention"). A test fails when a model with personal data is in neither list.
-WITHOUT_POLICY: dict[str, str] = {
-    "accounts.person_groups": "only ids; deleted with the account",
-    "accounts.person_user_permissions": "only ids; deleted with the account",
-    "axes.accessattemptexpiration": "deleted with its login attempt",
-    "companies.company": "the company's own name and address, no person's; kept for bookings",
-    "accounts.boundaddress": "deleted with the account (CASCADE); moves with a merge",
-    "otp_totp.totpdevice": "a staff member's authenticator app; deleted with the account",
-    "otp_static.staticdevice": "a staff member's backup codes; deleted with the account",
-    "otp_static.statictoken": "deleted with its backup-code device",
-}
-
-
-def policy_by_key(key: str) -> Policy:
-    for policy in POLICIES:
-        if policy.key == key:
-            return policy
-    raise KeyError(key)
-
-
-def active_policies(policies: Sequence[Policy] = POLICIES) -> list[tuple[Policy, type]]:
-    """The policies whose model exists here (sessions in the database, axes installed)."""
-    found = []
-    for policy in policies:
-        model = policy.model()
-        if model is not None:
-            found.append((policy, model))
-    return found
+def bound_addresses_due(moment: Moment) -> Q:
+    # FAQ: "... speichern wir Ihre Daten 10 Jahre lang." An address bound to an account (a
+    # booker's, often a colleague's) stays 10 years after the last booking of that account
+    # from it, never longer than the account.
+    cutoff = person_data_cutoff(moment)
+    recent_booking = Participation.objects.filter(
+        person=OuterRef("person"),
+        registration__correspondence_email__iexact=OuterRef("email"),
+        event__last_day__gte=cutoff,
+    )
+    return Q(created_at__lt=_start_of(cutoff)) & ~Q(Exists(recent_booking))

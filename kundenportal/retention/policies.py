@@ -68,6 +68,7 @@ from kundenportal.documents.models import Certificate, CourseDocument, OnlineLin
 from kundenportal.notifications.models import OutboxMail
 from kundenportal.privacy.erasure import ErasureReason, people_erase, records_forget
 from kundenportal.privacy.models import DeletionRequest
+from kundenportal.qualifications.models import QualificationReminder
 from kundenportal.registrations.models import Participation, Registration
 
 
@@ -200,6 +201,12 @@ def accounts_due(moment: Moment) -> Q:
         & (Q(last_login__isnull=True) | Q(last_login__lt=limit))
         & ~Q(Exists(surviving))
     )
+
+
+def qualification_reminders_due(moment: Moment) -> Q:
+    # A reminder record only keeps a reminder from going twice before the qualification
+    # lapses; once that day has passed it has no purpose left.
+    return Q(valid_until__lt=moment.today)
 
 
 def sessions_due(moment: Moment) -> Q:
@@ -445,6 +452,12 @@ POLICIES: Sequence[Policy] = (
         delete=_accounts_erase,
     ),
     Policy(
+        key="qualification_reminders",
+        label=_("Versandte Fachkunde-Erinnerungen"),
+        model=lambda: QualificationReminder,
+        condition=qualification_reminders_due,
+    ),
+    Policy(
         key="sent_mails",
         label=_("Versandte und entfallene E-Mails"),
         model=lambda: OutboxMail,
@@ -499,6 +512,7 @@ WITHOUT_POLICY: dict[str, str] = {
     "otp_totp.totpdevice": "a staff member's authenticator app; deleted with the account",
     "otp_static.staticdevice": "a staff member's backup codes; deleted with the account",
     "otp_static.statictoken": "deleted with its backup-code device",
+    "qualifications.reminderoptout": "a preference of the account; deleted with it",
 }
 
 

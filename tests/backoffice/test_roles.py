@@ -38,6 +38,7 @@ from tests.factories import (
     OnlineLinkFactory,
     ParticipationFactory,
     PersonFactory,
+    QualificationFactory,
     RegistrationFactory,
 )
 
@@ -144,6 +145,7 @@ def objects():
         "documents.certificate": certificate,
         "notifications.outboxmail": mail,
         "notifications.periodicjob": PeriodicJob.objects.create(name="test.job"),
+        "events.qualification": QualificationFactory(),
         "audit.auditentry": entry,
         "auth.group": Group.objects.get(name=MARKETING),
         "axes.accessattempt": AccessAttempt.objects.create(

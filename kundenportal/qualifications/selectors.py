@@ -1,0 +1,244 @@
+"""Reads: a person's qualifications, derived from their certificates (never stored twice),
+the next refresher dates, and the staff overview.
+
+Only valid certificates count (revoked ones do not; a corrected one replaces the revoked
+original), and only those still within their 10 years, so the state leaves with the
+certificate under the retention rules.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+
+from kundenportal.documents import rules as document_rules
+from kundenportal.documents.models import Certificate
+from kundenportal.events.models import Event
+from kundenportal.events.selectors import events_bookable
+from kundenportal.registrations.models import Participation
+
+from . import rules
+
+# Places that count as "a refresher has been booked" (not the waiting list, not cancelled).
+BOOKED_STATUSES = (Participation.Status.REGISTERED, Participation.Status.CONFIRMED)
+# How many upcoming refresher dates a page or mail offers per qualification.
+NEXT_DATES = 3
+
+
+class State:
+    VALID = "valid"
+    EXPIRING = "expiring"
+    LAPSED = "lapsed"
+
+
+@dataclass
+class QualificationState:
+    qualification_id: int
+    name: str
+    legal_basis: str
+    refresh_months: int
+    last_course_day: dt.date
+    valid_until: dt.date
+    days_left: int
+    state: str
+    next_dates: list[dict] = field(default_factory=list)
+    booked: list[dict] = field(default_factory=list)
+
+    @property
+    def lapsed_since(self) -> dt.date:
+        return self.valid_until + dt.timedelta(days=1)
+
+
+def _state(days_left: int) -> str:
+    if days_left < 0:
+        return State.LAPSED
+    if days_left <= max(settings.QUALIFICATION_REMINDER_DAYS):
+        return State.EXPIRING
+    return State.VALID
+
+
+def valid_certificate_q(*, today: dt.date, prefix: str = "certificate__") -> Q:
+    """A certificate that proves its course: not revoked and within its 10 years."""
+    return Q(
+        **{
+            f"{prefix}revoked_at__isnull": True,
+            f"{prefix}issued_on__gte": document_rules.certificates_visible_issued_from(today),
+        }
+    )
+
+
+def qualifications_for_person(*, person, today: dt.date) -> list[QualificationState]:
+    """ "Meine Dokumente": each qualification the person's certificates prove, with its state,
+    the refreshers the person has booked and the next bookable refresher dates. Three
+    queries, however many certificates and events there are."""
+    rows = (
+        Participation.objects.filter(person=person, event__qualification__isnull=False)
+        .filter(valid_certificate_q(today=today))
+        .values(
+            "event__qualification_id",
+            "event__qualification__name",
+            "event__qualification__legal_basis",
+            "event__qualification__refresh_months",
+        )
+        .annotate(last_course_day=Max("event__last_day"))
+        .order_by("event__qualification__name")
+    )
+    states = []
+    for row in rows:
+        valid_until = rules.qualification_valid_until(
+            last_day=row["last_course_day"],
+            refresh_months=row["event__qualification__refresh_months"],
+        )
+        left = rules.days_left(valid_until=valid_until, today=today)
+        states.append(
+            QualificationState(
+                qualification_id=row["event__qualification_id"],
+                name=row["event__qualification__name"],
+                legal_basis=row["event__qualification__legal_basis"],
+                refresh_months=row["event__qualification__refresh_months"],
+                last_course_day=row["last_course_day"],
+                valid_until=valid_until,
+                days_left=left,
+                state=_state(left),
+            )
+        )
+    if not states:
+        return states
+    by_id = {s.qualification_id: s for s in states}
+    for booked in (
+        Participation.objects.filter(
+            person=person,
+            status__in=BOOKED_STATUSES,
+            event__qualification_id__in=list(by_id),
+            event__last_day__gte=today,
+            event__status__in=Event.NOT_CANCELLED_STATUSES,
+        )
+        .order_by("event__first_day", "event__number")
+        .values(*_EVENT_VALUES_OF("event__"))
+    ):
+        by_id[booked["event__qualification_id"]].booked.append(_event_dict(booked, "event__"))
+    booked_numbers = {e["number"] for s in states for e in s.booked}
+    for event in refresher_dates(qualification_ids=list(by_id)):
+        if event["number"] not in booked_numbers:
+            by_id[event["qualification_id"]].next_dates.append(event)
+    return states
+
+
+def _EVENT_VALUES_OF(prefix: str) -> tuple[str, ...]:
+    return tuple(
+        prefix + name
+        for name in (
+            "qualification_id",
+            "number",
+            "title",
+            "first_day",
+            "last_day",
+            "format",
+            "place",
+        )
+    )
+
+
+def _event_dict(row: dict, prefix: str = "") -> dict:
+    return {name: row[prefix + name] for name in _EVENT_VALUES_OF("")}
+
+
+def refresher_dates(
+    *, qualification_ids: list[int], per_qualification: int = NEXT_DATES
+) -> list[dict]:
+    """The next bookable refresher courses (Fortbildungslehrgänge) of these qualifications,
+    at most ``per_qualification`` each, soonest first; one query."""
+    if not qualification_ids:
+        return []
+    ranked = (
+        events_bookable()
+        .filter(
+            qualification_id__in=qualification_ids,
+            qualification_role=Event.QualificationRole.REFRESHES,
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("qualification_id")],
+                order_by=[F("first_day").asc(), F("number").asc()],
+            )
+        )
+        .filter(rank__lte=per_qualification)
+        .order_by("first_day", "number")
+        .values(*_EVENT_VALUES_OF(""))
+    )
+    return list(ranked)
+
+
+# --- the reminder job ------------------------------------------------------------------------
+
+
+def _later_course_of_same_qualification(*, today: dt.date) -> Exists:
+    """The person has a later course of the same qualification than the participation at
+    hand that counts: a valid certificate (the validity moved on), or a booked place (a
+    refresher has been booked, possibly already attended and awaiting its certificate)."""
+    later = Participation.objects.filter(
+        person=OuterRef("person_id"),
+        event__qualification_id=OuterRef("event__qualification_id"),
+        event__status__in=Event.NOT_CANCELLED_STATUSES,
+    ).filter(
+        Q(event__last_day__gt=OuterRef("event__last_day"))
+        | Q(event__last_day=OuterRef("event__last_day"), pk__gt=OuterRef("pk"))
+    )
+    with_valid_certificate = Certificate.objects.filter(participation=OuterRef("pk")).filter(
+        valid_certificate_q(today=today, prefix="")
+    )
+    any_certificate = Certificate.objects.filter(participation=OuterRef("pk"))
+    counts = Q(status__in=BOOKED_STATUSES) | (
+        Q(status=Participation.Status.ATTENDED)
+        & (Exists(with_valid_certificate) | ~Exists(any_certificate))
+    )
+    return Exists(later.filter(counts))
+
+
+def reminder_candidates(
+    *,
+    qualification_id: int,
+    refresh_months: int,
+    first: dt.date,
+    last: dt.date,
+    lead_days: int,
+    today: dt.date,
+) -> QuerySet:
+    """Participations whose course is the latest of its qualification for the person and whose
+    validity ends between ``first`` and ``last``, not yet reminded at ``lead_days``, of an
+    active person who has not switched reminders off and has booked no refresher.
+
+    Found through the events of that qualification that ended on the matching days (an
+    index on qualification and last day), so the work grows with the courses due, not with
+    all certificates.
+    """
+    from .models import QualificationReminder, ReminderOptOut
+
+    start, end = rules.last_days_for_valid_until(
+        first=first, last=last, refresh_months=refresh_months
+    )
+    events = Event.objects.filter(
+        qualification_id=qualification_id,
+        last_day__gte=start,
+        last_day__lte=end,
+        status__in=Event.NOT_CANCELLED_STATUSES,
+    )
+    valid_certificate = Certificate.objects.filter(participation=OuterRef("pk")).filter(
+        valid_certificate_q(today=today, prefix="")
+    )
+    return (
+        Participation.objects.filter(event__in=events, person__is_active=True)
+        .filter(Exists(valid_certificate))
+        .exclude(_later_course_of_same_qualification(today=today))
+        .exclude(Exists(ReminderOptOut.objects.filter(person=OuterRef("person_id"))))
+        .exclude(
+            Exists(
+                QualificationReminder.objects.filter(
+                    participation=OuterRef("pk"), lead_days=lead_days
+                )
+            )
+        )
+    )

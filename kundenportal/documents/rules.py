@@ -35,6 +35,13 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
+def qualification_valid_until(*, last_day: dt.date, refresh_months: int) -> dt.date:
+    """Last day (inclusive) on which a course ending ``last_day`` keeps its qualification
+    (Fachkunde) valid; the rule and why: ``kundenportal/qualifications/rules.py``."""
+    # § 9 Abs. 2 AbfBeauftrV: "regelmäßig, mindestens alle zwei Jahre" — from the latest course.
+    return add_months(last_day, refresh_months)
+
+
 def course_document_online_until(last_day: dt.date) -> dt.date:
     """Last day (inclusive) on which an event's documents and online links are online."""
     return last_day + dt.timedelta(days=settings.COURSE_DOCUMENT_RETENTION_DAYS)

@@ -102,3 +102,32 @@ def online_link_rows(links) -> list[dict]:
         }
         for link in links
     ]
+
+
+def qualification_rows(states) -> list[dict]:
+    """ "Meine Dokumente": each qualification with its state as a sentence and the booking
+    links of the next refresher dates (the logged-in person's data fill the form)."""
+    from kundenportal.qualifications.mail import booking_url
+
+    def event(e: dict, *, url: bool) -> dict:
+        return {
+            "number": e["number"],
+            "title": e["title"],
+            "days": date_range_compact(e["first_day"], e["last_day"]),
+            "place": "Online" if e["format"] == "online" else e["place"],
+            "url": booking_url(e["number"]) if url else "",
+        }
+
+    return [
+        {
+            "name": s.name,
+            "legal_basis": s.legal_basis,
+            "state": s.state,
+            "valid_until": date_text(s.valid_until),
+            "lapsed_since": date_text(s.lapsed_since),
+            "days_left": s.days_left,
+            "booked": [event(e, url=False) for e in s.booked],
+            "next_dates": [event(e, url=True) for e in s.next_dates],
+        }
+        for s in states
+    ]

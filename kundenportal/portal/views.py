@@ -24,6 +24,7 @@ from kundenportal.core.paging import page_of
 from kundenportal.documents import selectors
 from kundenportal.privacy.selectors import deletion_request_open
 from kundenportal.privacy.services import deletion_request_create, person_export
+from kundenportal.qualifications.selectors import qualifications_for_person
 
 from . import rows
 from .calendar import event_ics
@@ -215,6 +216,9 @@ def documents(request):
                 "certificate_rows.html", rows.certificate_rows(page, today=today)
             ),
             "links": rows.online_link_rows(links),
+            "qualifications": rows.qualification_rows(
+                qualifications_for_person(person=request.user, today=today)
+            ),
             "section": "dokumente",
         },
     )

@@ -16,13 +16,9 @@ every certificate's history.
 
 import datetime as dt
 
-from kundenportal.documents.rules import add_months
+from kundenportal.documents.rules import add_months, qualification_valid_until
 
-
-def qualification_valid_until(*, last_day: dt.date, refresh_months: int) -> dt.date:
-    """Last day (inclusive) on which a course ending ``last_day`` keeps the qualification."""
-    # "regelmäßig, mindestens alle zwei Jahre" (§ 9 Abs. 2 AbfBeauftrV): from the latest course.
-    return add_months(last_day, refresh_months)
+__all__ = ["days_left", "last_days_for_valid_until", "qualification_valid_until"]
 
 
 def last_days_for_valid_until(

@@ -172,6 +172,12 @@ def refresher_dates(
     return list(ranked)
 
 
+def qualification_reminders_enabled(*, person) -> bool:
+    from .models import ReminderOptOut
+
+    return not ReminderOptOut.objects.filter(person=person).exists()
+
+
 # --- the reminder job ------------------------------------------------------------------------
 
 

@@ -107,6 +107,10 @@ def test_the_mail_lists_the_refresher_dates_with_booking_links_and_unsubscribe_h
 
 
 def test_nothing_after_opting_out_in_meine_daten_and_again_after_opting_in(client, lapsing):
+    url = reverse("portal:qualification_reminders")
+    assert client.post(url, {"erinnerungen": "aus"})["Location"].startswith("/portal/anmelden/")
+    assert client.get(url).status_code in (302, 405)
+    assert not ReminderOptOut.objects.exists()
     client.force_login(lapsing["person"])
     client.post(reverse("portal:qualification_reminders"), {"erinnerungen": "aus"})
     assert ReminderOptOut.objects.filter(person=lapsing["person"]).exists()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from kundenportal.notifications.models import OutboxMail
 from kundenportal.qualifications.mail import REMINDER_MAIL
 from kundenportal.qualifications.models import QualificationReminder
+from kundenportal.qualifications.rules import last_days_for_valid_until
 from kundenportal.qualifications.services import qualification_reminders_send
 from kundenportal.registrations.models import Participation
 from tests.factories import (
@@ -33,13 +34,8 @@ def test_two_concurrent_runs_queue_each_reminder_once(settings):
     # 17 people lapsing in 120 days, 9 in 30 days (two courses ending on those days).
     for days, count in ((120, 17), (30, 9)):
         until = today + dt.timedelta(days=days)
-        event = course(
-            q,
-            until.replace(year=until.year - 2)
-            if until.month != 2 or until.day != 29
-            else until.replace(year=until.year - 2, day=28),
-            GRANTS,
-        )
+        last_day, _ = last_days_for_valid_until(first=until, last=until, refresh_months=24)
+        event = course(q, last_day, GRANTS)
         registration = RegistrationFactory(event=event)
         for _ in range(count):
             participation = ParticipationFactory(

@@ -456,6 +456,8 @@ POLICIES: Sequence[Policy] = (
         label=_("Versandte Fachkunde-Erinnerungen"),
         model=lambda: QualificationReminder,
         condition=qualification_reminders_due,
+        # Come and go with each reminder cycle, like sessions: counted, not scheduled.
+        in_schedule=False,
     ),
     Policy(
         key="sent_mails",

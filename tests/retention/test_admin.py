@@ -81,7 +81,9 @@ def test_query_count_does_not_grow_with_data(staff_client, at):
             response = staff_client.get(reverse(URL))
     assert response.status_code == 200
     assert len(many) == len(few)
-    assert len(many) <= 40
+    # Two queries per scheduled category, one per technical one (the Fachkunde reminder
+    # records added one).
+    assert len(many) <= 41
 
 
 def test_participants_and_anonymous_visitors_cannot_open_it(client):

@@ -108,6 +108,7 @@ def qualification_rows(states) -> list[dict]:
     """ "Meine Dokumente": each qualification with its state as a sentence and the booking
     links of the next refresher dates (the logged-in person's data fill the form)."""
     from kundenportal.qualifications.mail import booking_url
+    from kundenportal.registrations.prefill import LOGGED_IN
 
     def event(e: dict, *, url: bool) -> dict:
         return {
@@ -115,7 +116,7 @@ def qualification_rows(states) -> list[dict]:
             "title": e["title"],
             "days": date_range_compact(e["first_day"], e["last_day"]),
             "place": "Online" if e["format"] == "online" else e["place"],
-            "url": booking_url(e["number"]) if url else "",
+            "url": booking_url(e["number"], token=LOGGED_IN) if url else "",
         }
 
     return [

@@ -17,15 +17,16 @@ from django.utils.translation import gettext as _
 from kundenportal.core.formatting import date_range_text, date_text
 from kundenportal.notifications.models import OutboxMail
 from kundenportal.notifications.rendering import MAIL_HEADERS, MailObsolete
+from kundenportal.registrations import prefill
 
 REMINDER_MAIL = "qualification_reminder"
-# The booking form reads the prefill token from this query parameter.
-PREFILL_PARAMETER = "vorbelegung"
 
 
 def booking_url(number: str, *, token: str = "") -> str:
+    """The booking form of an event, filled in for the account of ``token`` (or, with
+    ``prefill.LOGGED_IN``, for the logged-in person)."""
     path = reverse("registrations:start", args=[number])
-    return f"{path}?{urlencode({PREFILL_PARAMETER: token})}" if token else path
+    return f"{path}?{urlencode({prefill.PARAMETER: token})}" if token else path
 
 
 def unsubscribe_url(*, person_id: int) -> str:

@@ -39,6 +39,7 @@ ROLES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     SEMINARVERWALTUNG: {
         "events.event": (*FULL, "confirm_event", "cancel_event", "record_attendance"),
         "events.qualification": FULL,
+        "qualifications.qualificationexpiry": VIEW,
         "registrations.registration": ("view", "change"),
         "registrations.participation": (
             "view",
@@ -60,6 +61,7 @@ ROLES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "companies.addresschange": VIEW,
         "events.event": VIEW,
         "events.qualification": VIEW,
+        "qualifications.qualificationexpiry": VIEW,
         "registrations.registration": VIEW,
         "registrations.participation": VIEW,
         "documents.coursedocument": VIEW,

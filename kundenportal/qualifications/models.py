@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kundenportal.events.models import Qualification
 from kundenportal.registrations.models import Participation
 
 
@@ -54,3 +55,12 @@ class ReminderOptOut(models.Model):
 
     def __str__(self) -> str:
         return str(self.person_id)
+
+
+class QualificationExpiry(Qualification):
+    """Admin entry "Fachkunde läuft ab" (a page with counts, not a list of rows)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("Fachkunde läuft ab")
+        verbose_name_plural = _("Fachkunde läuft ab")

@@ -181,11 +181,10 @@ def qualification_reminders_enabled(*, person) -> bool:
 # --- the reminder job ------------------------------------------------------------------------
 
 
-def _later_course_of_same_qualification(*, today: dt.date) -> Exists:
-    """The person has a later course of the same qualification than the participation at
-    hand that counts: a valid certificate (the validity moved on), or a booked place (a
-    refresher has been booked, possibly already attended and awaiting its certificate)."""
-    later = Participation.objects.filter(
+def _later_participations() -> QuerySet:
+    """The person's participations in a later course of the same qualification than the
+    participation at hand (the outer query's row), in events not cancelled."""
+    return Participation.objects.filter(
         person=OuterRef("person_id"),
         event__qualification_id=OuterRef("event__qualification_id"),
         event__status__in=Event.NOT_CANCELLED_STATUSES,
@@ -193,15 +192,39 @@ def _later_course_of_same_qualification(*, today: dt.date) -> Exists:
         Q(event__last_day__gt=OuterRef("event__last_day"))
         | Q(event__last_day=OuterRef("event__last_day"), pk__gt=OuterRef("pk"))
     )
-    with_valid_certificate = Certificate.objects.filter(participation=OuterRef("pk")).filter(
+
+
+def _later_valid_course(*, today: dt.date) -> Exists:
+    """A later course with a valid certificate: the validity moved on."""
+    valid = Certificate.objects.filter(participation=OuterRef("pk")).filter(
         valid_certificate_q(today=today, prefix="")
     )
+    return Exists(_later_participations().filter(Exists(valid)))
+
+
+def _later_booked_course() -> Exists:
+    """A refresher has been booked: a later place (not the waiting list), or attended and
+    still waiting for its certificate."""
     any_certificate = Certificate.objects.filter(participation=OuterRef("pk"))
-    counts = Q(status__in=BOOKED_STATUSES) | (
-        Q(status=Participation.Status.ATTENDED)
-        & (Exists(with_valid_certificate) | ~Exists(any_certificate))
+    return Exists(
+        _later_participations().filter(
+            Q(status__in=BOOKED_STATUSES)
+            | Q(status=Participation.Status.ATTENDED) & ~Exists(any_certificate)
+        )
     )
-    return Exists(later.filter(counts))
+
+
+def _latest_courses(*, today: dt.date, events: QuerySet) -> QuerySet:
+    """Participations in ``events`` with a valid certificate that are their person's latest
+    course of the qualification (the one its validity rests on), of active accounts."""
+    valid_certificate = Certificate.objects.filter(participation=OuterRef("pk")).filter(
+        valid_certificate_q(today=today, prefix="")
+    )
+    return (
+        Participation.objects.filter(event__in=events, person__is_active=True)
+        .filter(Exists(valid_certificate))
+        .exclude(_later_valid_course(today=today))
+    )
 
 
 def reminder_candidates(
@@ -232,13 +255,9 @@ def reminder_candidates(
         last_day__lte=end,
         status__in=Event.NOT_CANCELLED_STATUSES,
     )
-    valid_certificate = Certificate.objects.filter(participation=OuterRef("pk")).filter(
-        valid_certificate_q(today=today, prefix="")
-    )
     return (
-        Participation.objects.filter(event__in=events, person__is_active=True)
-        .filter(Exists(valid_certificate))
-        .exclude(_later_course_of_same_qualification(today=today))
+        _latest_courses(today=today, events=events)
+        .exclude(_later_booked_course())
         .exclude(Exists(ReminderOptOut.objects.filter(person=OuterRef("person_id"))))
         .exclude(
             Exists(
@@ -248,3 +267,71 @@ def reminder_candidates(
             )
         )
     )
+
+
+# --- the staff overview "Fachkunde läuft ab" ---------------------------------------------------
+
+
+def _month_start(index: int) -> dt.date:
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, 1)
+
+
+def qualification_expiry_overview(*, today: dt.date, months: int = 12) -> list[dict]:
+    """Per qualification and month (this one and the next ``months - 1``): how many people's
+    qualification lapses then, and how many of them have booked a refresher. Counts only;
+    one query for all qualifications, whatever the number of certificates.
+
+    The validity ends in the month ``refresh_months`` after the month of the latest course
+    (the day may move to the month's end, never into another month), so each qualification
+    reads the courses that ended ``refresh_months`` before the months shown.
+    """
+    from django.db.models import Count
+    from django.db.models.functions import ExtractMonth, ExtractYear
+
+    qualifications = list(Event.qualification.field.related_model.objects.order_by("name"))
+    first = today.year * 12 + today.month - 1
+    shown = [_month_start(first + i) for i in range(months)]
+    counts: dict[tuple[int, dt.date], dict] = {}
+    if qualifications:
+        courses = Q()
+        for q in qualifications:
+            start = _month_start(first - q.refresh_months)
+            end = _month_start(first + months - q.refresh_months) - dt.timedelta(days=1)
+            courses |= Q(qualification=q, last_day__gte=start, last_day__lte=end)
+        events = Event.objects.filter(courses, status__in=Event.NOT_CANCELLED_STATUSES)
+        rows = (
+            _latest_courses(today=today, events=events)
+            .values(
+                "event__qualification_id",
+                year=ExtractYear("event__last_day"),
+                month=ExtractMonth("event__last_day"),
+            )
+            .annotate(
+                lapsing=Count("person", distinct=True),
+                booked=Count("person", filter=_later_booked_course(), distinct=True),
+            )
+            .order_by()
+        )
+        months_of = {q.pk: q.refresh_months for q in qualifications}
+        for row in rows:
+            q_id = row["event__qualification_id"]
+            month = _month_start(row["year"] * 12 + row["month"] - 1 + months_of[q_id])
+            counts[(q_id, month)] = {
+                "lapsing": row["lapsing"],
+                "booked": row["booked"],
+                "open": row["lapsing"] - row["booked"],
+            }
+    return [
+        {
+            "qualification": q,
+            "months": [
+                {
+                    "month": month,
+                    **counts.get((q.pk, month), {"lapsing": 0, "booked": 0, "open": 0}),
+                }
+                for month in shown
+            ],
+        }
+        for q in qualifications
+    ]

@@ -62,7 +62,7 @@ def test_meine_dokumente_shows_each_state_and_the_next_dates(client):
     lapsed_since = until(lapsed_course) + dt.timedelta(days=1)
     assert f"abgelaufen seit {date_text(lapsed_since)}" in html
     booking = reverse("registrations:start", args=[refresher.number])
-    assert f'href="{booking}"' in html
+    assert f'href="{booking}?vorbelegung=konto"' in html
 
 
 def test_a_booked_refresher_is_shown_instead_of_the_dates(client):

@@ -1,4 +1,5 @@
-"""Fachkunden (events.Qualification): Seminarverwaltung edits them, Auswertung sees them."""
+"""Fachkunden (events.Qualification): Seminarverwaltung edits them, Auswertung sees them;
+both see "Fachkunde läuft ab"."""
 
 from django.db import migrations
 
@@ -13,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("backoffice", "0001_staff_roles"),
         ("events", "0003_qualifications"),
-        ("qualifications", "0001_initial"),
+        ("qualifications", "0002_expiry_overview"),
     ]
 
     operations = [migrations.RunPython(roles_update, migrations.RunPython.noop)]

@@ -214,14 +214,20 @@ def _later_booked_course() -> Exists:
     )
 
 
-def _latest_courses(*, today: dt.date, events: QuerySet) -> QuerySet:
-    """Participations in ``events`` with a valid certificate that are their person's latest
-    course of the qualification (the one its validity rests on), of active accounts."""
+def _latest_courses(*, today: dt.date, courses: Q) -> QuerySet:
+    """Participations in the events ``courses`` selects (a condition on the event, joined
+    directly so the index on qualification and last day leads) with a valid certificate that
+    are their person's latest course of the qualification (the one its validity rests on),
+    of active accounts."""
     valid_certificate = Certificate.objects.filter(participation=OuterRef("pk")).filter(
         valid_certificate_q(today=today, prefix="")
     )
     return (
-        Participation.objects.filter(event__in=events, person__is_active=True)
+        Participation.objects.filter(
+            courses,
+            event__status__in=Event.NOT_CANCELLED_STATUSES,
+            person__is_active=True,
+        )
         .filter(Exists(valid_certificate))
         .exclude(_later_valid_course(today=today))
     )
@@ -249,14 +255,13 @@ def reminder_candidates(
     start, end = rules.last_days_for_valid_until(
         first=first, last=last, refresh_months=refresh_months
     )
-    events = Event.objects.filter(
-        qualification_id=qualification_id,
-        last_day__gte=start,
-        last_day__lte=end,
-        status__in=Event.NOT_CANCELLED_STATUSES,
+    courses = Q(
+        event__qualification_id=qualification_id,
+        event__last_day__gte=start,
+        event__last_day__lte=end,
     )
     return (
-        _latest_courses(today=today, events=events)
+        _latest_courses(today=today, courses=courses)
         .exclude(_later_booked_course())
         .exclude(Exists(ReminderOptOut.objects.filter(person=OuterRef("person_id"))))
         .exclude(
@@ -298,10 +303,11 @@ def qualification_expiry_overview(*, today: dt.date, months: int = 12) -> list[d
         for q in qualifications:
             start = _month_start(first - q.refresh_months)
             end = _month_start(first + months - q.refresh_months) - dt.timedelta(days=1)
-            courses |= Q(qualification=q, last_day__gte=start, last_day__lte=end)
-        events = Event.objects.filter(courses, status__in=Event.NOT_CANCELLED_STATUSES)
+            courses |= Q(
+                event__qualification=q, event__last_day__gte=start, event__last_day__lte=end
+            )
         rows = (
-            _latest_courses(today=today, events=events)
+            _latest_courses(today=today, courses=courses)
             .values(
                 "event__qualification_id",
                 year=ExtractYear("event__last_day"),

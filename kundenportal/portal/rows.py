@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from kundenportal.core.formatting import date_range_compact, date_text, file_size_text
 from kundenportal.documents import rules
+from kundenportal.qualifications.mail import booking_url
+from kundenportal.registrations.prefill import LOGGED_IN
 
 _MARK = 987654321
 
@@ -107,8 +109,6 @@ def online_link_rows(links) -> list[dict]:
 def qualification_rows(states) -> list[dict]:
     """ "Meine Dokumente": each qualification with its state as a sentence and the booking
     links of the next refresher dates (the logged-in person's data fill the form)."""
-    from kundenportal.qualifications.mail import booking_url
-    from kundenportal.registrations.prefill import LOGGED_IN
 
     def event(e: dict, *, url: bool) -> dict:
         return {

@@ -14,10 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kundenportal.accounts.models import Person
 from kundenportal.core.formatting import date_range_text, date_text
 from kundenportal.notifications.models import OutboxMail
 from kundenportal.notifications.rendering import MAIL_HEADERS, MailObsolete
 from kundenportal.registrations import prefill
+
+from .models import ReminderOptOut
+from .selectors import qualifications_for_person
+from .tokens import prefill_token, unsubscribe_token
 
 REMINDER_MAIL = "qualification_reminder"
 
@@ -30,20 +35,12 @@ def booking_url(number: str, *, token: str = "") -> str:
 
 
 def unsubscribe_url(*, person_id: int) -> str:
-    from .tokens import unsubscribe_token
-
     return settings.SITE_URL + reverse(
         "qualifications:unsubscribe", args=[unsubscribe_token(person_id=person_id)]
     )
 
 
 def reminder_mail_context(mail: OutboxMail) -> dict[str, Any]:
-    from kundenportal.accounts.models import Person
-
-    from .models import ReminderOptOut
-    from .selectors import qualifications_for_person
-    from .tokens import prefill_token
-
     data = mail.context
     person = Person.objects.filter(pk=data.get("person_id"), is_active=True).first()
     if person is None:

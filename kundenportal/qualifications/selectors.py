@@ -10,12 +10,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import ExtractMonth, ExtractYear, RowNumber
 
 from kundenportal.documents import rules as document_rules
 from kundenportal.documents.models import Certificate
-from kundenportal.events.models import Event
+from kundenportal.events.models import Event, Qualification
 from kundenportal.events.selectors import events_bookable
 from kundenportal.registrations.models import Participation
 
@@ -291,10 +291,7 @@ def qualification_expiry_overview(*, today: dt.date, months: int = 12) -> list[d
     (the day may move to the month's end, never into another month), so each qualification
     reads the courses that ended ``refresh_months`` before the months shown.
     """
-    from django.db.models import Count
-    from django.db.models.functions import ExtractMonth, ExtractYear
-
-    qualifications = list(Event.qualification.field.related_model.objects.order_by("name"))
+    qualifications = list(Qualification.objects.order_by("name"))
     first = today.year * 12 + today.month - 1
     shown = [_month_start(first + i) for i in range(months)]
     counts: dict[tuple[int, dt.date], dict] = {}

@@ -25,6 +25,7 @@ from kundenportal.notifications.services import MailSpec, mail_enqueue_many
 
 from .mail import REMINDER_MAIL
 from .models import QualificationReminder, ReminderOptOut
+from .rules import qualification_valid_until
 from .selectors import reminder_candidates
 
 logger = logging.getLogger(__name__)
@@ -104,8 +105,6 @@ def _queue_chunk(rows: list[dict], *, qualification_id: int, lead: int) -> tuple
 
 def qualification_reminders_send(*, today: dt.date | None = None) -> ReminderRun:
     """Queue every reminder due on ``today``; idempotent."""
-    from .rules import qualification_valid_until
-
     today = today or timezone.localdate()
     run = ReminderRun()
     batch = settings.QUALIFICATION_REMINDER_BATCH_SIZE

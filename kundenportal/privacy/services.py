@@ -16,6 +16,7 @@ from kundenportal.companies.models import AddressChange
 from kundenportal.documents.models import Certificate
 from kundenportal.documents.services import clean_filename
 from kundenportal.notifications.services import mail_enqueue
+from kundenportal.qualifications.models import QualificationReminder, ReminderOptOut
 from kundenportal.registrations.models import Participation
 
 from .models import DeletionRequest
@@ -146,6 +147,22 @@ def person_export_data(*, person) -> dict[str, Any]:
             }
             for change in AddressChange.objects.filter(person=person).order_by("created_at")
         ],
+        # Fachkunde: the reminder choice and which reminders went (the state itself is derived
+        # from the certificates above).
+        "fachkunde_erinnerungen": {
+            "eingeschaltet": not ReminderOptOut.objects.filter(person=person).exists(),
+            "versandt": [
+                {
+                    "veranstaltung": r.participation.event.number,
+                    "tage_vor_ablauf": r.lead_days,
+                    "gueltig_bis": r.valid_until,
+                    "am": r.created_at,
+                }
+                for r in QualificationReminder.objects.filter(participation__person=person)
+                .select_related("participation__event")
+                .order_by("created_at", "id")
+            ],
+        },
         "loeschantraege": [
             {
                 "beantragt_am": r.created_at,

@@ -251,3 +251,20 @@ def test_lead_times_are_a_setting(lapsing):
     with _at(TODAY + dt.timedelta(days=60)):
         assert qualification_reminders_send().queued == 1
     assert _mails()[0].context["lead_days"] == 60
+
+
+def test_meine_daten_herunterladen_lists_the_reminders_and_the_choice(lapsing):
+    from kundenportal.privacy.services import person_export_data
+
+    with _at(TODAY):
+        qualification_reminders_send()
+    data = person_export_data(person=lapsing["person"])["fachkunde_erinnerungen"]
+    assert data["eingeschaltet"] is True
+    assert [(r["tage_vor_ablauf"], r["gueltig_bis"]) for r in data["versandt"]] == [
+        (120, lapsing["until"])
+    ]
+    ReminderOptOut.objects.create(person=lapsing["person"])
+    assert (
+        person_export_data(person=lapsing["person"])["fachkunde_erinnerungen"]["eingeschaltet"]
+        is False
+    )

@@ -202,13 +202,14 @@ def _later_valid_course(*, today: dt.date) -> Exists:
     return Exists(_later_participations().filter(Exists(valid)))
 
 
-def _later_booked_course() -> Exists:
-    """A refresher has been booked: a later place (not the waiting list), or attended and
-    still waiting for its certificate."""
+def _later_booked_course(*, today: dt.date) -> Exists:
+    """A refresher has been booked: a later place (not the waiting list) in a course that has
+    not ended yet (a place in a past course never marked attended is a no-show), or attended
+    and still waiting for its certificate."""
     any_certificate = Certificate.objects.filter(participation=OuterRef("pk"))
     return Exists(
         _later_participations().filter(
-            Q(status__in=BOOKED_STATUSES)
+            Q(status__in=BOOKED_STATUSES, event__last_day__gte=today)
             | Q(status=Participation.Status.ATTENDED) & ~Exists(any_certificate)
         )
     )
@@ -262,7 +263,7 @@ def reminder_candidates(
     )
     return (
         _latest_courses(today=today, courses=courses)
-        .exclude(_later_booked_course())
+        .exclude(_later_booked_course(today=today))
         .exclude(Exists(ReminderOptOut.objects.filter(person=OuterRef("person_id"))))
         .exclude(
             Exists(
@@ -312,7 +313,7 @@ def qualification_expiry_overview(*, today: dt.date, months: int = 12) -> list[d
             )
             .annotate(
                 lapsing=Count("person", distinct=True),
-                booked=Count("person", filter=_later_booked_course(), distinct=True),
+                booked=Count("person", filter=_later_booked_course(today=today), distinct=True),
             )
             .order_by()
         )

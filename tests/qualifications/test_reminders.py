@@ -268,3 +268,16 @@ def test_meine_daten_herunterladen_lists_the_reminders_and_the_choice(lapsing):
         person_export_data(person=lapsing["person"])["fachkunde_erinnerungen"]["eingeschaltet"]
         is False
     )
+
+
+def test_a_no_show_in_a_past_course_does_not_stop_reminders(lapsing):
+    # Booked for a course that ended without attendance recorded: no refresher after all.
+    past = course(lapsing["q"], TODAY - dt.timedelta(days=5))
+    ParticipationFactory(
+        event=past,
+        registration__event=past,
+        person=lapsing["person"],
+        status=Participation.Status.CONFIRMED,
+    )
+    with _at(TODAY):
+        assert qualification_reminders_send().queued == 1

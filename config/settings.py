@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kundenportal.registrations",
     "kundenportal.confirmations",
     "kundenportal.documents",
+    "kundenportal.qualifications",
     "kundenportal.privacy",
     "kundenportal.portal",
     "kundenportal.backoffice",
@@ -429,6 +430,19 @@ CERTIFICATE_ISSUE_PLACE = env.str("CERTIFICATE_ISSUE_PLACE", default="")
 # PARTICIPATION_RETENTION_YEARS above; the purge deletes by the same dates the portal shows.
 # Local time of the daily run (HH:MM).
 RETENTION_RUN_AT = env.str("RETENTION_RUN_AT", default="03:00")
+
+# --- Qualifications (Fachkunde) -------------------------------------------------------------
+# Reminders go this many days before a qualification lapses (each once per validity).
+QUALIFICATION_REMINDER_DAYS = sorted(
+    {int(d) for d in env.list("QUALIFICATION_REMINDER_DAYS", default=["120", "30"])}, reverse=True
+)
+if not QUALIFICATION_REMINDER_DAYS or min(QUALIFICATION_REMINDER_DAYS) < 1:
+    raise ImproperlyConfigured("QUALIFICATION_REMINDER_DAYS needs positive numbers of days.")
+QUALIFICATION_REMINDER_RUN_AT = env.str("QUALIFICATION_REMINDER_RUN_AT", default="06:30")
+# How long the booking link of a reminder fills the form with the person's data.
+QUALIFICATION_PREFILL_LINK_DAYS = env.int("QUALIFICATION_PREFILL_LINK_DAYS", default=150)
+# Participations per transaction of the reminder job.
+QUALIFICATION_REMINDER_BATCH_SIZE = env.int("QUALIFICATION_REMINDER_BATCH_SIZE", default=500)
 # Rows per chunk; each chunk is deleted in its own transaction.
 RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=1000)
 # Lease of a running purge, renewed after every chunk: a purge that dies blocks the next one

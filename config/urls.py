@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("kundenportal.events.urls")),
     path("", include("kundenportal.registrations.urls")),
     path("", include("kundenportal.documents.urls")),
+    # The one-click unsubscribe of the Fachkunde reminders (a signed link, no login).
+    path("", include("kundenportal.qualifications.urls")),
     # The participant's portal (login required everywhere in it).
     path("portal/", include("kundenportal.portal.urls")),
 ]

@@ -10,7 +10,7 @@ from kundenportal.accounts.addresses import address_bind
 from kundenportal.accounts.models import BoundAddress, Person
 from kundenportal.companies.models import Company
 from kundenportal.core.text import match_key
-from kundenportal.events.models import Event
+from kundenportal.events.models import Event, Qualification
 from kundenportal.registrations.models import Participation, Registration
 
 
@@ -45,6 +45,15 @@ class PersonFactory(factory.django.DjangoModelFactory):
             self.set_unusable_password()
         if create:
             self.save()
+
+
+class QualificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Qualification
+
+    name = factory.Sequence(lambda n: f"Fachkunde Betriebsbeauftragte/r für Abfall {n}")
+    legal_basis = "§ 9 AbfBeauftrV"
+    refresh_months = 24
 
 
 class EventFactory(factory.django.DjangoModelFactory):

@@ -33,6 +33,7 @@ from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, 
 from zipstream import ZipStream
 
 from kundenportal.core.formatting import date_text
+from kundenportal.core.spreadsheet import csv_safe
 from kundenportal.documents.models import Certificate
 from kundenportal.documents.pdf import BOLD, REGULAR, _register_fonts
 from kundenportal.events.models import Event
@@ -159,8 +160,6 @@ SPREADSHEET_HEADER = [
     "Korrespondenzadresse",
     "Angemeldet am",
 ]
-# A cell starting with one of these is run as a formula by Excel, LibreOffice or Sheets.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def _spreadsheet_rows(rows: Iterable[dict]) -> Iterator[list]:
@@ -179,12 +178,6 @@ def _spreadsheet_rows(rows: Iterable[dict]) -> Iterator[list]:
             row["registration__correspondence_email"],
             date_text(timezone.localtime(row["created_at"]).date()),
         ]
-
-
-def csv_safe(value) -> str:
-    """A cell value that no spreadsheet runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 class _Echo:

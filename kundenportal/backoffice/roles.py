@@ -38,6 +38,8 @@ ROLES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     # Events, registrations, documents, attendance, certificates, confirmation.
     SEMINARVERWALTUNG: {
         "events.event": (*FULL, "confirm_event", "cancel_event", "record_attendance"),
+        "events.qualification": FULL,
+        "qualifications.qualificationexpiry": VIEW,
         "registrations.registration": ("view", "change"),
         "registrations.participation": (
             "view",
@@ -58,6 +60,8 @@ ROLES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "companies.company": VIEW,
         "companies.addresschange": VIEW,
         "events.event": VIEW,
+        "events.qualification": VIEW,
+        "qualifications.qualificationexpiry": VIEW,
         "registrations.registration": VIEW,
         "registrations.participation": VIEW,
         "documents.coursedocument": VIEW,
@@ -102,8 +106,12 @@ def roles_sync(*, apps) -> None:
         permissions = []
         for name in sorted(wanted):
             app_label, codename = name.split(".")
-            permissions.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            # An earlier migration runs this before a later model exists; the migration that
+            # adds the model calls roles_sync again.
+            if permission is not None:
+                permissions.append(permission)
         group, _ = Group.objects.get_or_create(name=role)
         group.permissions.set(permissions)

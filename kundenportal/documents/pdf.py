@@ -51,6 +51,8 @@ class CertificateContent:
     issued_on: str
     verification_code: str
     verification_url: str
+    # "Fachkunde … nachgewiesen bis …" for a course that grants or refreshes one, else "".
+    qualification_line: str = ""
 
 
 def _grouped(code: str) -> str:
@@ -126,6 +128,10 @@ def certificate_pdf(content: CertificateContent) -> bytes:
     y -= 12 * mm
     pdf.setFont(REGULAR, 12)
     pdf.drawCentredString(width / 2, y, _("teilgenommen hat."))
+    if content.qualification_line:
+        y -= 12 * mm
+        y = _centred(pdf, content.qualification_line, BOLD, 11, width / 2, y, text_width)
+        y += 12 * mm - 11 * 1.35  # the place of issue keeps its distance from the last line
 
     # Place and date of issue.
     y -= 25 * mm

@@ -9,6 +9,7 @@ FAQ: "Bescheinigungen können Sie 10 Jahre einsehen und herunterladen."
 FAQ: "... speichern wir Ihre Daten 10 Jahre lang."
 """
 
+import calendar
 import datetime as dt
 
 from django.conf import settings
@@ -21,6 +22,24 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus whole months; a day the target month lacks becomes its last day
+    (31 August + 6 months → 28/29 February, 29 February + 24 months → 28 February), as
+    ``dateutil.relativedelta`` counts. ``add_years(d, n) == add_months(d, 12 * n)``."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def qualification_valid_until(*, last_day: dt.date, refresh_months: int) -> dt.date:
+    """Last day (inclusive) on which a course ending ``last_day`` keeps its qualification
+    (Fachkunde) valid; the rule and why: ``kundenportal/qualifications/rules.py``."""
+    # § 9 Abs. 2 AbfBeauftrV: "regelmäßig, mindestens alle zwei Jahre" — from the latest course.
+    return add_months(last_day, refresh_months)
 
 
 def course_document_online_until(last_day: dt.date) -> dt.date:

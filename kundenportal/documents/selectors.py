@@ -204,7 +204,8 @@ def participation_booked_for_person(*, person, pk: int) -> Participation:
 
 def certificate_for_check(*, code: str, today: dt.date) -> dict:
     """What the public check page may show of a certificate: name, event title, dates, issue
-    date, and whether and when it was revoked (and whether a corrected one replaced it; the
+    date, the qualification its course grants or refreshes (course data: until when this
+    certificate keeps it valid, not the person's later courses), and whether and when it was revoked (and whether a corrected one replaced it; the
     new code is not shown). Only certificates within their 10 years. Raises
     Certificate.DoesNotExist."""
     return (
@@ -222,6 +223,10 @@ def certificate_for_check(*, code: str, today: dt.date) -> dict:
             "participation__event__title",
             "participation__event__first_day",
             "participation__event__last_day",
+            "participation__event__qualification_role",
+            "participation__event__qualification__name",
+            "participation__event__qualification__legal_basis",
+            "participation__event__qualification__refresh_months",
         )
         .get()
     )

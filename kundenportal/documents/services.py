@@ -193,7 +193,32 @@ def _certificate_content(
         issued_on=date_text(certificate.issued_on),
         verification_code=certificate.verification_code,
         verification_url=certificate_check_url(certificate.verification_code),
+        qualification_line=qualification_text(
+            name=str(event.qualification) if event.qualification else "",
+            refresh_months=event.qualification.refresh_months if event.qualification else 0,
+            role=event.qualification_role,
+            last_day=event.last_day,
+        ),
     )
+
+
+def qualification_text(*, name: str, refresh_months: int, role: str, last_day: dt.date) -> str:
+    """The sentence a certificate (PDF and check page) says about the qualification its course
+    grants or refreshes: valid until the course's last day plus the interval. Later courses
+    may extend it; the certificate speaks only for itself."""
+    if not name or not role:
+        return ""
+    until = date_text(
+        rules.qualification_valid_until(last_day=last_day, refresh_months=refresh_months)
+    )
+    kind = (
+        _("Grundlehrgang") if role == Event.QualificationRole.GRANTS else _("Fortbildungslehrgang")
+    )
+    return _("%(kind)s zur Fachkunde „%(name)s“ – Fachkunde gültig bis %(until)s") % {
+        "kind": kind,
+        "name": name,
+        "until": until,
+    }
 
 
 def certificate_filename(participation: Participation) -> str:
@@ -244,7 +269,7 @@ def _certificates_generate_chunk(
         Event.objects.select_for_update().filter(pk=event.pk).first()
         chunk = list(
             participations_without_certificate(event=event)
-            .select_related("person", "event", "registration")
+            .select_related("person", "event__qualification", "registration")
             .order_by("id")[:CERTIFICATE_CHUNK]
         )
         certificates = []
@@ -316,7 +341,7 @@ def certificate_upload(
     with _atomic_with_files() as saved:
         participation = (
             Participation.objects.select_for_update(of=("self",))
-            .select_related("person", "event", "registration")
+            .select_related("person", "event__qualification", "registration")
             .get(pk=participation.pk)
         )
         if participation.status != Participation.Status.ATTENDED:
@@ -407,7 +432,7 @@ def certificate_reissue(
     with _atomic_with_files() as saved:
         old = _certificate_locked(certificate)
         participation = (
-            Participation.objects.select_related("person", "event", "registration")
+            Participation.objects.select_related("person", "event__qualification", "registration")
             .filter(pk=old.participation_id)
             .get()
         )

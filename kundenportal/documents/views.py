@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from . import selectors
 from .models import VERIFICATION_ALPHABET, VERIFICATION_CODE_LENGTH
+from .services import qualification_text
 
 
 def _normalised(code: str) -> str:
@@ -63,6 +64,12 @@ def certificate_check_form(request):
     return response
 
 
+def _qualification_name(row: dict) -> str:
+    name = row["participation__event__qualification__name"] or ""
+    basis = row["participation__event__qualification__legal_basis"]
+    return f"{name} ({basis})" if name and basis else name
+
+
 @require_safe
 def certificate_check(request, code: str):
     code = _normalised(code)
@@ -92,6 +99,12 @@ def certificate_check(request, code: str):
             "issued_on": row["issued_on"],
             "revoked_at": row["revoked_at"] and timezone.localtime(row["revoked_at"]),
             "replaced_on": row["replaced_by__issued_on"],
+            "qualification": qualification_text(
+                name=_qualification_name(row),
+                refresh_months=row["participation__event__qualification__refresh_months"] or 0,
+                role=row["participation__event__qualification_role"],
+                last_day=row["participation__event__last_day"],
+            ),
         },
     )
     # Not for shared caches or search engines.

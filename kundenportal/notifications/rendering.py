@@ -23,6 +23,10 @@ from kundenportal.core.periods import periods
 
 from .models import OutboxMail
 
+# A context provider may return extra mail headers under this key (e.g. List-Unsubscribe with
+# a link signed at send time); they go into the message, not into the template context.
+MAIL_HEADERS = "mail_headers"
+
 ContextProvider = Callable[[OutboxMail], dict[str, Any]]
 SentHook = Callable[[OutboxMail, dict[str, Any]], None]
 _providers: dict[str, ContextProvider] = {}
@@ -83,6 +87,7 @@ def mail_render(mail: OutboxMail) -> EmailMultiAlternatives:
     }
     provider = _providers.get(mail.template)
     provided = provider(mail) if provider is not None else {}
+    extra_headers = provided.pop(MAIL_HEADERS, None) or {}
     context.update(provided)
     name = f"notifications/mail/{mail.template}"
     with translation.override("de"):
@@ -94,7 +99,11 @@ def mail_render(mail: OutboxMail) -> EmailMultiAlternatives:
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=list(mail.to),
-        headers={"Auto-Submitted": "auto-generated", "X-Kundenportal-Mail": str(mail.pk)},
+        headers={
+            **extra_headers,
+            "Auto-Submitted": "auto-generated",
+            "X-Kundenportal-Mail": str(mail.pk),
+        },
     )
     message.attach_alternative(html, "text/html")
     # Kept on the message object only (memory), for the sent hook; never stored.

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from kundenportal.core.formatting import date_range_compact, date_text, file_size_text
 from kundenportal.documents import rules
+from kundenportal.qualifications.mail import booking_url
+from kundenportal.registrations.prefill import LOGGED_IN
 
 _MARK = 987654321
 
@@ -101,4 +103,32 @@ def online_link_rows(links) -> list[dict]:
             "until": date_text(rules.course_document_online_until(link["event__last_day"])),
         }
         for link in links
+    ]
+
+
+def qualification_rows(states) -> list[dict]:
+    """ "Meine Dokumente": each qualification with its state as a sentence and the booking
+    links of the next refresher dates (the logged-in person's data fill the form)."""
+
+    def event(e: dict, *, url: bool) -> dict:
+        return {
+            "number": e["number"],
+            "title": e["title"],
+            "days": date_range_compact(e["first_day"], e["last_day"]),
+            "place": "Online" if e["format"] == "online" else e["place"],
+            "url": booking_url(e["number"], token=LOGGED_IN) if url else "",
+        }
+
+    return [
+        {
+            "name": s.name,
+            "legal_basis": s.legal_basis,
+            "state": s.state,
+            "valid_until": date_text(s.valid_until),
+            "lapsed_since": date_text(s.lapsed_since),
+            "days_left": s.days_left,
+            "booked": [event(e, url=False) for e in s.booked],
+            "next_dates": [event(e, url=True) for e in s.next_dates],
+        }
+        for s in states
     ]

@@ -42,6 +42,11 @@ urlpatterns = [
     path("dokumente/online/<int:pk>/", views.online_link_open, name="online_link_open"),
     path("daten/", views.data, name="data"),
     path("daten/passwort/", views.password_change, name="password_change"),
+    path(
+        "daten/fachkunde-erinnerungen/",
+        views.qualification_reminders,
+        name="qualification_reminders",
+    ),
     path("daten/herunterladen/", views.data_export, name="data_export"),
     path("daten/konto-loeschen/", views.deletion_request, name="deletion_request"),
 ]

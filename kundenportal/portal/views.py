@@ -24,6 +24,11 @@ from kundenportal.core.paging import page_of
 from kundenportal.documents import selectors
 from kundenportal.privacy.selectors import deletion_request_open
 from kundenportal.privacy.services import deletion_request_create, person_export
+from kundenportal.qualifications.selectors import (
+    qualification_reminders_enabled,
+    qualifications_for_person,
+)
+from kundenportal.qualifications.services import qualification_reminders_switch
 
 from . import rows
 from .calendar import event_ics
@@ -215,6 +220,9 @@ def documents(request):
                 "certificate_rows.html", rows.certificate_rows(page, today=today)
             ),
             "links": rows.online_link_rows(links),
+            "qualifications": rows.qualification_rows(
+                qualifications_for_person(person=request.user, today=today)
+            ),
             "section": "dokumente",
         },
     )
@@ -225,8 +233,26 @@ def data(request):
     return render(
         request,
         "portal/data.html",
-        {"section": "daten", "deletion_request": deletion_request_open(person=request.user)},
+        {
+            "section": "daten",
+            "deletion_request": deletion_request_open(person=request.user),
+            "qualification_reminders": qualification_reminders_enabled(person=request.user),
+        },
     )
+
+
+@portal_view
+@require_POST
+def qualification_reminders(request):
+    enabled = request.POST.get("erinnerungen") == "an"
+    qualification_reminders_switch(person=request.user, enabled=enabled, via="portal")
+    if enabled:
+        messages.success(
+            request, _("Sie erhalten wieder Erinnerungen, bevor Ihre Fachkunde abläuft.")
+        )
+    else:
+        messages.success(request, _("Sie erhalten keine Fachkunde-Erinnerungen mehr."))
+    return redirect(reverse("portal:data") + "#fachkunde-erinnerungen")
 
 
 # --- Downloads: looked up for request.user only --------------------------------------------

@@ -158,6 +158,12 @@ def address_changes_due(moment: Moment) -> Q:
     return Q(created_at__lt=_start_of(person_data_cutoff(moment))) & ~Q(Exists(recent_event))
 
 
+def qualification_reminders_due(moment: Moment) -> Q:
+    # A reminder record only keeps a reminder from going twice before the qualification
+    # lapses; once that day has passed it has no purpose left.
+    return Q(valid_until__lt=moment.today)
+
+
 def deletion_requests_due(moment: Moment) -> Q:
     # Handled requests are a record of what was done; 10 years, like everything else.
     limit = _start_of(person_data_cutoff(moment))

@@ -39,6 +39,7 @@ from kundenportal.documents.access import certificates_obtainable, course_docume
 from kundenportal.documents.models import Certificate, CourseDocument, OnlineLink
 from kundenportal.documents.services import clean_filename
 from kundenportal.notifications.models import OutboxMail
+from kundenportal.qualifications.models import QualificationReminder, ReminderOptOut
 from kundenportal.registrations.models import Participation, Registration
 
 from . import erasure
@@ -824,6 +825,7 @@ MAIL_KINDS = {
     "event_cancelled": "Absage einer Veranstaltung",
     "participation_rebooked": "Umbuchung",
     "waitlist_promoted": "Platz frei auf der Warteliste",
+    "qualification_reminder": "Erinnerung an den Ablauf einer Fachkunde",
 }
 
 
@@ -886,6 +888,68 @@ class OutboxMails(Category):
         return 0
 
 
+class QualificationReminders(Category):
+    key = "qualification_reminders"
+    label = "Erinnerungen an Ihre Fachkunde"
+    models = ("qualifications.qualificationreminder", "qualifications.reminderoptout")
+    export_key = "fachkunde_erinnerungen"
+    purpose = (
+        "Sie rechtzeitig vor dem Ablauf einer Fachkunde zu erinnern, nie zweimal für dieselbe "
+        "Frist, und Ihre Entscheidung, keine Erinnerungen zu erhalten, einzuhalten."
+    )
+    source = (
+        "Aus Ihren Bescheinigungen (die Gültigkeit wird daraus berechnet, nicht gespeichert) "
+        "und Ihrer Einstellung unter „Meine Daten“ oder dem Abmeldelink der Erinnerung."
+    )
+    retention = (
+        "Der Vermerk über eine versandte Erinnerung bis zum Tag nach dem Ablauf der Fachkunde, "
+        "um die es ging; die Abbestellung so lange wie das Konto."
+    )
+    quote = (
+        "SPEC: „participants are reminded before it lapses ... Reminders can be switched off; "
+        "they never go to a deleted account.“"
+    )
+    purge_phase = 80
+
+    def policies(self):
+        return (
+            p.Policy(
+                key="qualification_reminders",
+                label="Versandte Fachkunde-Erinnerungen",
+                model=lambda: QualificationReminder,
+                condition=p.qualification_reminders_due,
+                # Come and go with each reminder cycle, like sessions: counted, not scheduled.
+                in_schedule=False,
+            ),
+        )
+
+    def export(self, person, today):
+        sent = (
+            QualificationReminder.objects.filter(participation__person=person)
+            .select_related("participation__event")
+            .order_by("created_at", "id")
+        )
+        return {
+            "Erinnerungen eingeschaltet": not ReminderOptOut.objects.filter(person=person).exists(),
+            "Versandte Erinnerungen": [
+                {
+                    "Veranstaltung": r.participation.event.number,
+                    **export_row(r, ("lead_days", "valid_until", "created_at")),
+                }
+                for r in sent
+            ],
+        }
+
+    def erase(self, batch):
+        QualificationReminder.objects.filter(participation__person_id__in=batch.pks).delete()
+        ReminderOptOut.objects.filter(person_id__in=batch.pks).delete()
+
+    def merge(self, *, survivor, merged_ids, actor):
+        # The surviving account keeps its own choice; the merged accounts' go with them.
+        # Their sent reminders hang on participations, which move with those.
+        return 0
+
+
 class SecondFactor(Category):
     key = "second_factor"
     label = "Zweiter Faktor (nur Mitarbeitende)"
@@ -938,6 +1002,7 @@ REGISTER: tuple[Category, ...] = (
     AdminLog(),
     LoginRecords(),
     OutboxMails(),
+    QualificationReminders(),
     SecondFactor(),
     PendingFiles(),
 )

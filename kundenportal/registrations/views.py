@@ -18,6 +18,7 @@ from kundenportal.core.net import client_ip
 from kundenportal.events.models import Event
 from kundenportal.events.selectors import event_public_get
 
+from . import prefill
 from .forms import AddressForm, ContactForm, FinishForm, ParticipantFormSet
 from .limits import registration_counted, registration_limit_error
 from .models import Participation
@@ -86,7 +87,16 @@ def _raw_participants(formset) -> list[dict]:
 
 @never_cache
 def start(request, number: str):
+    """The form's entry; a link with ``?vorbelegung=…`` (a Fachkunde reminder, "Meine
+    Dokumente") fills it with the account's data unless something was typed already."""
     event = _load_event(request, number)
+    value = request.GET.get(prefill.PARAMETER, "")
+    if value and not request.session.get(_key(event)):
+        person = prefill.prefill_person(value=value, user=request.user)
+        if person is not None:
+            state = _state(request, event)
+            state.update(prefill.prefill_state(person))
+            _save(request, event, state)
     return redirect(_url("participants", event))
 
 

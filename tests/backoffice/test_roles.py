@@ -39,6 +39,7 @@ from tests.factories import (
     OnlineLinkFactory,
     ParticipationFactory,
     PersonFactory,
+    QualificationFactory,
     RegistrationFactory,
 )
 
@@ -73,6 +74,8 @@ CUSTOM_URLS = {
     "events_event_certificates_zip": _all("events.view_event", "documents.export_certificates"),
     "documents_certificate_revoke": _all("documents.revoke_certificate"),
     "documents_certificate_reissue": _all("documents.revoke_certificate"),
+    "qualifications_qualificationexpiry_csv": _all("qualifications.view_qualificationexpiry"),
+    "qualifications_qualificationexpiry_xlsx": _all("qualifications.view_qualificationexpiry"),
     # django-otp's own pages of an authenticator app (no role holds device rights).
     "otp_totp_totpdevice_config": _all("otp_totp.change_totpdevice"),
     "otp_totp_totpdevice_qrcode": _all("otp_totp.change_totpdevice"),
@@ -145,6 +148,7 @@ def objects():
         "documents.certificate": certificate,
         "notifications.outboxmail": mail,
         "worker.periodicjob": PeriodicJob.objects.create(name="test.job"),
+        "events.qualification": QualificationFactory(),
         "audit.auditentry": entry,
         "auth.group": Group.objects.get(name=MARKETING),
         "axes.accessattempt": AccessAttempt.objects.create(
@@ -172,6 +176,8 @@ def _custom_url_args(name, objects):
         "otp_totp_totpdevice_config": [objects["otp_totp.totpdevice"].pk],
         "otp_totp_totpdevice_qrcode": [objects["otp_totp.totpdevice"].pk],
         "documents_certificate_reissue": [objects["documents.certificate"].pk],
+        "qualifications_qualificationexpiry_csv": [],
+        "qualifications_qualificationexpiry_xlsx": [],
     }.get(name, [event.pk])
 
 
@@ -261,7 +267,11 @@ def test_role_walks_every_model_admin_page(client, member, objects):
                 model_admin.has_delete_permission(superuser, obj)
             )
         else:
-            assert label == "retention.retentionschedule", f"no object for {label}"
+            # Pages, not lists of objects.
+            assert label in (
+                "retention.retentionschedule",
+                "qualifications.qualificationexpiry",
+            ), f"no object for {label}"
         for kind, url in urls.items():
             status = client.get(url).status_code
             expected = 200 if may[kind] else 403

@@ -59,3 +59,20 @@ def test_demo_data_have_one_staff_login_per_role(client):
     client.force_login(Person.objects.get(username="marketing"))
     assert client.get("/verwaltung/accounts/person/").status_code == 200
     assert client.get("/verwaltung/documents/coursedocument/").status_code == 403
+
+
+def test_demo_participant_has_a_lapsing_and_a_lapsed_fachkunde_and_a_reminder(client):
+    from kundenportal.notifications.models import OutboxMail
+    from kundenportal.qualifications.mail import REMINDER_MAIL
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+    client.force_login(Person.objects.get(username="juergen.groesse"))
+    dokumente = client.get("/portal/dokumente/").content.decode()
+    assert "Fachkunde Entsorgungsfachbetriebe" in dokumente and "Tagen ab" in dokumente
+    assert "Sachkunde Trinkwasserhygiene" in dokumente and "abgelaufen seit" in dokumente
+    assert "/veranstaltungen/F-2711/anmelden/?vorbelegung=konto" in dokumente
+    assert "/veranstaltungen/T-2712/anmelden/?vorbelegung=konto" in dokumente
+    # One reminder for the demo participant (and one for a colleague), however often seeded.
+    reminders = OutboxMail.objects.filter(template=REMINDER_MAIL)
+    assert reminders.filter(to=["juergen.groesse@stadtwerke-goerlitz.example"]).count() == 1

@@ -79,6 +79,9 @@ NOT_OWNED = {
     "portal:password_reset_done",
     "portal:password_reset_confirm",
     "portal:password_reset_complete",
+    # A POST that switches request.user's own Fachkunde reminders (no object id);
+    # tests/qualifications/test_reminders.py.
+    "portal:qualification_reminders",
 }
 
 

@@ -36,6 +36,9 @@ PUBLIC = {
     # codes are 120 random bits).
     "documents:certificate_check_form",
     "documents:certificate_check",
+    # One-click unsubscribe of the Fachkunde reminders (RFC 8058): a signed link is the
+    # authority; GET shows a button, the page names nobody.
+    "qualifications:unsubscribe",
 }
 # The admin's catch-all answers 404 to everybody (no page behind it).
 ADMIN_CATCH_ALL = "verwaltung/(?P<url>.*)$"

@@ -20,7 +20,8 @@ from kundenportal.accounts.services import person_create
 from kundenportal.backoffice.roles import AUSWERTUNG, MARKETING, SEMINARVERWALTUNG
 from kundenportal.companies.models import Company
 from kundenportal.core.text import match_key
-from kundenportal.events.models import Event
+from kundenportal.events.models import Event, Qualification
+from kundenportal.qualifications.services import qualification_reminders_send
 from kundenportal.registrations.models import Participation, Registration
 from kundenportal.staffauth.services import second_factor_demo_setup
 
@@ -159,8 +160,63 @@ EVENTS = [
     ),
 ]
 
+# Fachkunden (name, legal basis, refresh months) and the courses that grant (G) or refresh (F)
+# them. The demo participant's: Entsorgungsfachbetriebe lapses within 120 days (so the worker
+# mails the reminder), Trinkwasserhygiene has lapsed; both have a bookable refresher.
+QUALIFICATIONS = [
+    ("Fachkunde Betriebsbeauftragte/r für Abfall", "§ 9 AbfBeauftrV", 24, {"A-2701": "grants"}),
+    (
+        "Fachkunde Entsorgungsfachbetriebe",
+        "§ 9 EfbV",
+        24,
+        {"F-2509": "refreshes", "F-2711": "refreshes"},
+    ),
+    (
+        "Sachkunde Trinkwasserhygiene",
+        "VDI/DVGW 6023",
+        12,
+        {"T-2411": "grants", "T-2712": "refreshes"},
+    ),
+]
+QUALIFICATION_EVENTS = [
+    (
+        "F-2509",
+        "Fortbildung für Entsorgungsfachbetriebe nach § 9 EfbV",
+        -640,
+        2,
+        "presence",
+        "Essen, BEW-Zentrum",
+        24,
+        "590.00",
+        "confirmed",
+    ),
+    (
+        "F-2711",
+        "Fortbildung für Entsorgungsfachbetriebe nach § 9 EfbV",
+        40,
+        2,
+        "presence",
+        "Essen, BEW-Zentrum",
+        24,
+        "590.00",
+        "published",
+    ),
+    (
+        "T-2712",
+        "Sachkunde Trinkwasserhygiene – Auffrischung",
+        55,
+        1,
+        "presence",
+        "Duisburg, BEW-Zentrum",
+        20,
+        "390.00",
+        "published",
+    ),
+]
+
 # (event number, person indexes, participation status)
 PARTICIPATIONS = [
+    ("F-2509", [0, 2], "attended"),
     ("W-2301", [0, 7], "attended"),
     ("T-2411", [0, 1, 6], "attended"),
     ("K-2609", [0, 2, 3], "attended"),
@@ -188,11 +244,15 @@ class Command(BaseCommand):
         today = timezone.localdate()
         companies = [self._company(*row) for row in COMPANIES]
         persons = [self._person(row, companies) for row in PERSONS]
-        events = {row[0]: self._event(row, today) for row in EVENTS}
+        events = {row[0]: self._event(row, today) for row in (*EVENTS, *QUALIFICATION_EVENTS)}
+        self._qualifications(events)
         for number, indexes, status in PARTICIPATIONS:
             self._participations(events[number], [persons[i] for i in indexes], status)
         seed_backoffice_certificates(events)
         seed_portal_documents(self, events, persons)
+        # The daily job's reminders (the demo participant's Fachkunde lapses within 120
+        # days): the worker of `make run` writes them into var/mail/. Idempotent.
+        qualification_reminders_send()
 
         # --- A registration awaiting review, a pending address change
         self._registration_demo(events, companies)
@@ -225,6 +285,17 @@ class Command(BaseCommand):
             + "  Teilnehmer (portal):".ljust(31)
             + f"{participant.username} / {participant_password}\n"
         )
+
+    def _qualifications(self, events):
+        for name, legal_basis, months, courses in QUALIFICATIONS:
+            qualification, _ = Qualification.objects.get_or_create(
+                name=name, defaults={"legal_basis": legal_basis, "refresh_months": months}
+            )
+            for number, role in courses.items():
+                Event.objects.filter(pk=events[number].pk, qualification__isnull=True).update(
+                    qualification=qualification, qualification_role=role
+                )
+                events[number].refresh_from_db()
 
     def _company(self, name, street, postal_code, city, phone):
         company = Company.objects.filter(name_key=match_key(name)).first()
@@ -439,7 +510,7 @@ ONLINE_EVENT = (
     "confirmed",
 )
 ONLINE_LINK = ("O-2710", "https://meet.bew.example/o-2710", "Meeting-ID 481 220 913")
-CERTIFICATE_EVENTS = ["W-2301", "T-2411", "K-2609"]
+CERTIFICATE_EVENTS = ["W-2301", "T-2411", "K-2609", "F-2509"]
 
 
 def demo_pdf(*lines: str) -> bytes:

@@ -8,6 +8,8 @@ admin.site.index_title = "Verwaltung"
 
 urlpatterns = [
     path("verwaltung/", admin.site.urls),
+    # The API for the provider's own systems (bearer tokens only, no session).
+    path("", include("kundenportal.api.urls")),
     # Public pages: catalogue, booking form, certificate check.
     path("", include("kundenportal.events.urls")),
     path("", include("kundenportal.registrations.urls")),

@@ -54,9 +54,7 @@ def superuser(db):
 @pytest.fixture
 def make_api(superuser):
     def make(scopes=ALL_SCOPES, name="ERP", **kwargs):
-        integration, token = integration_create(
-            name=name, scopes=scopes, actor=superuser, **kwargs
-        )
+        integration, token = integration_create(name=name, scopes=scopes, actor=superuser, **kwargs)
         api = ApiClient(token)
         api.integration = integration
         return api

@@ -74,7 +74,12 @@ SCOPED = [
     ("put", "/events/K-1", event_body(), Scope.EVENTS_WRITE),
     ("post", "/events/K-1/cancel", {"reason": "x"}, Scope.EVENTS_WRITE),
     ("post", "/events/K-1/confirm", None, Scope.EVENTS_WRITE),
-    ("post", "/events/K-1/registrations", booking_body(("Max", "Muster")), Scope.REGISTRATIONS_WRITE),
+    (
+        "post",
+        "/events/K-1/registrations",
+        booking_body(("Max", "Muster")),
+        Scope.REGISTRATIONS_WRITE,
+    ),
     ("get", "/events/K-1/participations", None, Scope.REGISTRATIONS_WRITE),
     ("post", "/participations/1/cancel", None, Scope.REGISTRATIONS_WRITE),
     ("post", "/participations/1/rebook", {"target_event_number": "K-2"}, Scope.REGISTRATIONS_WRITE),
@@ -87,7 +92,12 @@ SCOPED = [
     ("get", "/persons/max.mustermann", None, Scope.PERSONS_READ),
     ("post", "/persons/max.mustermann/deletion-request", {}, Scope.PERSONS_READ),
     ("get", "/webhooks", None, Scope.WEBHOOKS),
-    ("post", "/webhooks", {"url": "http://127.0.0.1:9/x", "event_types": ["person.merged"]}, Scope.WEBHOOKS),
+    (
+        "post",
+        "/webhooks",
+        {"url": "http://127.0.0.1:9/x", "event_types": ["person.merged"]},
+        Scope.WEBHOOKS,
+    ),
     ("get", "/webhooks/1", None, Scope.WEBHOOKS),
     ("delete", "/webhooks/1", None, Scope.WEBHOOKS),
 ]
@@ -128,7 +138,11 @@ def test_malformed_json_is_400_and_wrong_types_are_422_per_field(api):
     )
     assert_problem(response, 400)
     body = assert_problem(api.put("/events/K-9", event_body(capacity="viele")), 422)
-    assert {"pointer": "#/capacity", "detail": "Hier wird eine ganze Zahl erwartet.", "in": "body"} in body["errors"]
+    assert {
+        "pointer": "#/capacity",
+        "detail": "Hier wird eine ganze Zahl erwartet.",
+        "in": "body",
+    } in body["errors"]
     body = assert_problem(api.put("/events/K-9", {**event_body(), "colour": "red"}), 422)
     assert body["errors"][0]["pointer"] == "#/colour"
 

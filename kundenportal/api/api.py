@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest
-from ninja import File, Form, Header, NinjaAPI, Query, Router
+from ninja import File, Form, Header, NinjaAPI, Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
@@ -215,7 +215,7 @@ def event_put(request: HttpRequest, number: str, payload: s.EventIn):
     event, created, changed = event_upsert(
         number=number, data=EventData(**payload.dict()), actor=actor
     )
-    return (201 if created else 200), {"event": event, "created": created, "changed": changed}
+    return Status(201 if created else 200, {"event": event, "created": created, "changed": changed})
 
 
 @events.post("/events/{number}/cancel", response={200: s.CancellationOut, **ERRORS})
@@ -328,14 +328,17 @@ def registration_post(
     except RegistrationError as exc:
         raise Problem(422, exc.message) from None
     del actor
-    return (201 if created else 200), {
-        "registration_id": registration.pk,
-        "event_number": event.number,
-        "review_required": registration.review == Registration.Review.PENDING,
-        "participations": _participations_out(
-            Participation.objects.filter(registration=registration)
-        ),
-    }
+    return Status(
+        201 if created else 200,
+        {
+            "registration_id": registration.pk,
+            "event_number": event.number,
+            "review_required": registration.review == Registration.Review.PENDING,
+            "participations": _participations_out(
+                Participation.objects.filter(registration=registration)
+            ),
+        },
+    )
 
 
 @registrations.get("/events/{number}/participations", response={200: s.ParticipationPage, **ERRORS})
@@ -423,13 +426,16 @@ def document_post(
             obj=document,
             data={"event": event.number, "file": document.filename},
         )
-    return 201, {
-        "id": document.pk,
-        "event_number": event.number,
-        "title": document.title,
-        "filename": document.filename,
-        "size": document.size,
-    }
+    return Status(
+        201,
+        {
+            "id": document.pk,
+            "event_number": event.number,
+            "title": document.title,
+            "filename": document.filename,
+            "size": document.size,
+        },
+    )
 
 
 @documents.delete("/documents/{document_id}", response={204: None, **ERRORS})
@@ -439,7 +445,7 @@ def document_delete(request: HttpRequest, document_id: int):
     if document is None:
         raise Problem(404, "Dieses Dokument gibt es nicht.")
     course_document_delete(document=document, actor=actor)
-    return 204, None
+    return Status(204, None)
 
 
 @documents.post("/events/{number}/online-links", response={201: s.OnlineLinkOut, **ERRORS})
@@ -451,13 +457,16 @@ def online_link_post(request: HttpRequest, number: str, payload: s.OnlineLinkIn)
             event=event, url=payload.url, title=payload.title, note=payload.note
         )
         audit_log(actor=actor, action="online_link.create", obj=link, data={"event": event.number})
-    return 201, {
-        "id": link.pk,
-        "event_number": event.number,
-        "url": link.url,
-        "title": link.title,
-        "note": link.note,
-    }
+    return Status(
+        201,
+        {
+            "id": link.pk,
+            "event_number": event.number,
+            "url": link.url,
+            "title": link.title,
+            "note": link.note,
+        },
+    )
 
 
 @documents.delete("/online-links/{link_id}", response={204: None, **ERRORS})
@@ -467,7 +476,7 @@ def online_link_delete_(request: HttpRequest, link_id: int):
     if link is None:
         raise Problem(404, "Diesen Link gibt es nicht.")
     online_link_delete(link=link, actor=actor)
-    return 204, None
+    return Status(204, None)
 
 
 # --- certificates -----------------------------------------------------------------------------
@@ -517,7 +526,7 @@ def certificate_post(request: HttpRequest, participation_id: int, file: File[Upl
     certificate = certificate_upload(
         participation=_participation(participation_id), upload=file, actor=actor
     )
-    return 201, _certificates_out(Certificate.objects.filter(pk=certificate.pk))[0]
+    return Status(201, _certificates_out(Certificate.objects.filter(pk=certificate.pk))[0])
 
 
 @certificates.post(
@@ -582,7 +591,9 @@ def deletion_request_post(request: HttpRequest, username: str, payload: s.Deleti
     with transaction.atomic():
         deletion = deletion_request_create(person=person, reason=payload.reason)
         audit_log(actor=actor, action="person.deletion_request_api", obj=person)
-    return 201, {"id": deletion.pk, "status": deletion.status, "created_at": deletion.created_at}
+    return Status(
+        201, {"id": deletion.pk, "status": deletion.status, "created_at": deletion.created_at}
+    )
 
 
 @persons.post("/customers/import", response={200: s.CustomerImportOut, **ERRORS})
@@ -649,14 +660,17 @@ def webhook_post(request: HttpRequest, payload: s.WebhookIn):
         event_types=list(payload.event_types),
         secret=payload.secret,
     )
-    return 201, {
-        "id": subscription.pk,
-        "url": subscription.url,
-        "event_types": subscription.event_types,
-        "is_active": subscription.is_active,
-        "created_at": subscription.created_at,
-        "secret": secret,
-    }
+    return Status(
+        201,
+        {
+            "id": subscription.pk,
+            "url": subscription.url,
+            "event_types": subscription.event_types,
+            "is_active": subscription.is_active,
+            "created_at": subscription.created_at,
+            "secret": secret,
+        },
+    )
 
 
 @webhooks.get("/webhooks/{subscription_id}", response={200: s.WebhookOut, **ERRORS})
@@ -669,7 +683,7 @@ def webhook_get(request: HttpRequest, subscription_id: int):
 def webhook_delete(request: HttpRequest, subscription_id: int):
     actor = require(request, Scope.WEBHOOKS)
     subscription_delete(subscription=_subscription(request, subscription_id), actor=actor)
-    return 204, None
+    return Status(204, None)
 
 
 for router in (events, registrations, documents, certificates, persons, webhooks):

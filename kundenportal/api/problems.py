@@ -78,9 +78,14 @@ def _messages(error: DjangoValidationError) -> list[str]:
     return [str(m) for m in error.messages]
 
 
-def problem_from_validation(error: DjangoValidationError, *, status: int = 422) -> Problem:
-    """A service's German ValidationError: one message as ``detail``, fields as ``errors``."""
+def problem_from_validation(error: DjangoValidationError) -> Problem:
+    """A service's German ValidationError: one message as ``detail``, fields as ``errors``.
+
+    Errors of fields (``full_clean``) are 422; a plain message is a service refusing what the
+    object's state does not allow (a cancelled event, a participation already attended): 409.
+    """
     errors = []
+    status = 422 if hasattr(error, "error_dict") else 409
     if hasattr(error, "error_dict"):
         for field, field_errors in error.error_dict.items():
             for item in field_errors:

@@ -3,6 +3,7 @@ and started again on the same port, and can be told to answer with an error."""
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -11,6 +12,8 @@ class Receiver:
         self.port = port
         self.received: list[dict] = []
         self.status = 204
+        # Seconds each answer takes (keeps several senders busy at once).
+        self.delay = 0.0
         self.lock = threading.Lock()
         self.server = None
         self.thread = None
@@ -25,6 +28,8 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if receiver.delay:
+                    time.sleep(receiver.delay)
                 with receiver.lock:
                     status = receiver.status
                     if 200 <= status < 300:

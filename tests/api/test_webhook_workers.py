@@ -1,0 +1,72 @@
+"""Two real worker processes on PostgreSQL deliver every webhook exactly once
+(``SELECT ... FOR UPDATE SKIP LOCKED``), to a real receiver on loopback."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from kundenportal.integrations.models import WebhookDelivery
+from kundenportal.integrations.services import integration_create
+from kundenportal.integrations.webhooks import subscription_create
+
+from .webhook_receiver import Receiver
+
+ROOT = Path(__file__).resolve().parents[2]
+DELIVERIES = 40
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def test_two_workers_deliver_each_webhook_once(superuser):
+    integration, _token = integration_create(name="ERP", scopes=["webhooks"], actor=superuser)
+    with Receiver() as receiver:
+        receiver.delay = 0.03
+        subscription, _secret = subscription_create(
+            integration=integration, url=receiver.url, event_types=["person.deleted"]
+        )
+        WebhookDelivery.objects.bulk_create(
+            [
+                WebhookDelivery(
+                    subscription=subscription,
+                    event_type="person.deleted",
+                    payload={"person_id": i},
+                )
+                for i in range(DELIVERIES)
+            ]
+        )
+        db = connection.settings_dict
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.test_settings",
+            "DATABASE_URL": (f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"),
+            "WEBHOOK_BATCH_SIZE": "2",
+            "WORKER_POLL_SECONDS": "0.05",
+        }
+        manage = [sys.executable, str(ROOT / "manage.py"), "run_worker", "--sleep", "0.05"]
+        workers = [
+            subprocess.Popen(
+                manage, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            for _ in range(2)
+        ]
+        try:
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline:
+                done = WebhookDelivery.objects.filter(status="delivered").count()
+                if done == DELIVERIES:
+                    break
+                time.sleep(0.2)
+        finally:
+            for worker in workers:
+                worker.terminate()
+            for worker in workers:
+                worker.wait(timeout=30)
+        ids = [e["body"]["id"] for e in receiver.events()]
+    assert len(ids) == DELIVERIES
+    assert len(set(ids)) == DELIVERIES
+    assert WebhookDelivery.objects.filter(status="delivered").count() == DELIVERIES

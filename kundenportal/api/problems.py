@@ -74,6 +74,9 @@ def problem_response(request: HttpRequest, problem: Problem) -> HttpResponse:
     return response
 
 
+UPLOAD_CODES = {"file_type", "empty", "file_size", "file_content"}
+
+
 def _messages(error: DjangoValidationError) -> list[str]:
     return [str(m) for m in error.messages]
 
@@ -86,6 +89,12 @@ def problem_from_validation(error: DjangoValidationError) -> Problem:
     """
     errors = []
     status = 422 if hasattr(error, "error_dict") else 409
+    if not hasattr(error, "error_dict"):
+        # The upload checks (core/uploads.py) name the file's problem: the input is wrong.
+        files = [e for e in error.error_list if e.code in UPLOAD_CODES]
+        if files:
+            errors = [{"pointer": "#/file", "detail": m} for e in files for m in e.messages]
+            return Problem(422, " ".join(_messages(error)), errors=errors)
     if hasattr(error, "error_dict"):
         for field, field_errors in error.error_dict.items():
             for item in field_errors:

@@ -200,13 +200,17 @@ def events_list(
     return {"items": page, "next_cursor": _cursor_encode(page[-1]) if more else None}
 
 
-@events.get("/events/{number}", response={200: s.EventOut, **ERRORS})
+@events.get("/events/{number}", url_name="event", response={200: s.EventOut, **ERRORS})
 def event_get(request: HttpRequest, number: str):
     require(request, Scope.EVENTS_READ)
     return _event(number)
 
 
-@events.put("/events/{number}", response={200: s.EventUpsertOut, 201: s.EventUpsertOut, **ERRORS})
+@events.put(
+    "/events/{number}",
+    url_name="event",
+    response={200: s.EventUpsertOut, 201: s.EventUpsertOut, **ERRORS},
+)
 def event_put(request: HttpRequest, number: str, payload: s.EventIn):
     """Create or update the event with the provider's own number (idempotent)."""
     actor = require(request, Scope.EVENTS_WRITE)
@@ -644,13 +648,13 @@ def _subscription(request: HttpRequest, pk: int) -> WebhookSubscription:
     return found
 
 
-@webhooks.get("/webhooks", response={200: list[s.WebhookOut], **ERRORS})
+@webhooks.get("/webhooks", url_name="webhooks", response={200: list[s.WebhookOut], **ERRORS})
 def webhooks_list(request: HttpRequest):
     require(request, Scope.WEBHOOKS)
     return list(WebhookSubscription.objects.filter(integration=request.auth).order_by("id"))
 
 
-@webhooks.post("/webhooks", response={201: s.WebhookCreatedOut, **ERRORS})
+@webhooks.post("/webhooks", url_name="webhooks", response={201: s.WebhookCreatedOut, **ERRORS})
 def webhook_post(request: HttpRequest, payload: s.WebhookIn):
     """Subscribe a URL; the answer carries the signing secret, this once."""
     require(request, Scope.WEBHOOKS)
@@ -673,13 +677,15 @@ def webhook_post(request: HttpRequest, payload: s.WebhookIn):
     )
 
 
-@webhooks.get("/webhooks/{subscription_id}", response={200: s.WebhookOut, **ERRORS})
+@webhooks.get(
+    "/webhooks/{subscription_id}", url_name="webhook", response={200: s.WebhookOut, **ERRORS}
+)
 def webhook_get(request: HttpRequest, subscription_id: int):
     require(request, Scope.WEBHOOKS)
     return _subscription(request, subscription_id)
 
 
-@webhooks.delete("/webhooks/{subscription_id}", response={204: None, **ERRORS})
+@webhooks.delete("/webhooks/{subscription_id}", url_name="webhook", response={204: None, **ERRORS})
 def webhook_delete(request: HttpRequest, subscription_id: int):
     actor = require(request, Scope.WEBHOOKS)
     subscription_delete(subscription=_subscription(request, subscription_id), actor=actor)

@@ -11,10 +11,10 @@ import json
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest
-from ninja import File, Form, Header, NinjaAPI, Query, Router, Status
+from ninja import File, Form, Header, NinjaAPI, Path, Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
@@ -57,7 +57,24 @@ from .auth import IntegrationToken, require
 from .problems import Problem, problem_from_pydantic, problem_from_validation, problem_response
 from .services import booking_clean, booking_create
 
-api = NinjaAPI(
+
+class ProblemAPI(NinjaAPI):
+    """Documents every error answer as ``application/problem+json`` (RFC 9457), as sent."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for item in schema["paths"].values():
+            for operation in item.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        response["content"] = {
+                            "application/problem+json": content["application/json"]
+                        }
+        return schema
+
+
+api = ProblemAPI(
     title="Kundenportal API",
     version="1",
     description=(
@@ -125,6 +142,18 @@ def _conflict(request, exc):
         request, Problem(409, "Die Änderung widerspricht dem aktuellen Stand. Bitte erneut laden.")
     )
 
+
+@api.exception_handler(DataError)
+@api.exception_handler(OverflowError)
+def _out_of_range(request, exc):
+    return problem_response(
+        request, Problem(422, "Ein Wert liegt außerhalb des erlaubten Bereichs.")
+    )
+
+
+# Ids are positive 64-bit integers (larger ones could reach no row).
+MAX_ID = 2**63 - 1
+ID = Path(..., ge=1, le=MAX_ID)
 
 ERRORS = {
     400: s.ProblemOut,
@@ -355,7 +384,7 @@ def participations_list(request: HttpRequest, number: str):
 @registrations.post(
     "/participations/{participation_id}/cancel", response={200: s.ParticipationOut, **ERRORS}
 )
-def participation_cancel_post(request: HttpRequest, participation_id: int):
+def participation_cancel_post(request: HttpRequest, participation_id: int = ID):
     actor = require(request, Scope.REGISTRATIONS_WRITE)
     participation = participation_cancel(
         participation=_participation(participation_id), actor=actor
@@ -366,7 +395,9 @@ def participation_cancel_post(request: HttpRequest, participation_id: int):
 @registrations.post(
     "/participations/{participation_id}/rebook", response={200: s.RebookOut, **ERRORS}
 )
-def participation_rebook_post(request: HttpRequest, participation_id: int, payload: s.RebookIn):
+def participation_rebook_post(
+    request: HttpRequest, payload: s.RebookIn, participation_id: int = ID
+):
     actor = require(request, Scope.REGISTRATIONS_WRITE)
     result = participation_rebook(
         participation=_participation(participation_id),
@@ -443,7 +474,7 @@ def document_post(
 
 
 @documents.delete("/documents/{document_id}", response={204: None, **ERRORS})
-def document_delete(request: HttpRequest, document_id: int):
+def document_delete(request: HttpRequest, document_id: int = ID):
     actor = require(request, Scope.DOCUMENTS_WRITE)
     document = CourseDocument.objects.filter(pk=document_id).first()
     if document is None:
@@ -474,7 +505,7 @@ def online_link_post(request: HttpRequest, number: str, payload: s.OnlineLinkIn)
 
 
 @documents.delete("/online-links/{link_id}", response={204: None, **ERRORS})
-def online_link_delete_(request: HttpRequest, link_id: int):
+def online_link_delete_(request: HttpRequest, link_id: int = ID):
     actor = require(request, Scope.DOCUMENTS_WRITE)
     link = OnlineLink.objects.filter(pk=link_id).first()
     if link is None:
@@ -524,7 +555,7 @@ def certificates_post(request: HttpRequest, number: str):
     "/participations/{participation_id}/certificate",
     response={201: s.CertificateOut, **ERRORS},
 )
-def certificate_post(request: HttpRequest, participation_id: int, file: File[UploadedFile]):
+def certificate_post(request: HttpRequest, file: File[UploadedFile], participation_id: int = ID):
     """Upload a ready PDF as the certificate of one participant who attended."""
     actor = require(request, Scope.CERTIFICATES_WRITE)
     certificate = certificate_upload(
@@ -536,7 +567,7 @@ def certificate_post(request: HttpRequest, participation_id: int, file: File[Upl
 @certificates.post(
     "/certificates/{certificate_id}/revoke", response={200: s.CertificateOut, **ERRORS}
 )
-def certificate_revoke_post(request: HttpRequest, certificate_id: int, payload: s.ReasonIn):
+def certificate_revoke_post(request: HttpRequest, payload: s.ReasonIn, certificate_id: int = ID):
     actor = require(request, Scope.CERTIFICATES_WRITE)
     certificate = Certificate.objects.filter(pk=certificate_id).first()
     if certificate is None:
@@ -680,13 +711,13 @@ def webhook_post(request: HttpRequest, payload: s.WebhookIn):
 @webhooks.get(
     "/webhooks/{subscription_id}", url_name="webhook", response={200: s.WebhookOut, **ERRORS}
 )
-def webhook_get(request: HttpRequest, subscription_id: int):
+def webhook_get(request: HttpRequest, subscription_id: int = ID):
     require(request, Scope.WEBHOOKS)
     return _subscription(request, subscription_id)
 
 
 @webhooks.delete("/webhooks/{subscription_id}", url_name="webhook", response={204: None, **ERRORS})
-def webhook_delete(request: HttpRequest, subscription_id: int):
+def webhook_delete(request: HttpRequest, subscription_id: int = ID):
     actor = require(request, Scope.WEBHOOKS)
     subscription_delete(subscription=_subscription(request, subscription_id), actor=actor)
     return Status(204, None)

@@ -2,7 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
@@ -141,7 +141,7 @@ class RebookOut(Schema):
 
 class AttendanceIn(In):
     # The participations that attended; the event's other confirmed ones are marked absent.
-    attended: list[int] = Field(max_length=10000)
+    attended: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(max_length=10000)
 
 
 class AttendanceOut(Schema):

@@ -17,3 +17,6 @@ urlpatterns = [
     # The participant's portal (login required everywhere in it).
     path("portal/", include("kundenportal.portal.urls")),
 ]
+
+# 404 answers under /api/ are problem documents (JSON), elsewhere the German page.
+handler404 = "kundenportal.api.views.not_found"

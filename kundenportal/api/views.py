@@ -3,9 +3,13 @@ own stylesheet (no script, no CDN, so the strict CSP holds)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.http import require_GET
 
 from .api import api
+from .problems import Problem, problem_response
+
+API_PREFIX = "/api/"
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -73,3 +77,11 @@ def reference(request: HttpRequest) -> HttpResponse:
         "api/reference.html",
         {"info": schema["info"], "operations": operations, "models": models},
     )
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The project's 404: a problem document under /api/ (an address the API refuses before
+    its views, e.g. with a NUL byte), the German page everywhere else."""
+    if request.path.startswith(API_PREFIX):
+        return problem_response(request, Problem(404, "Nicht gefunden."))
+    return defaults.page_not_found(request, exception)

@@ -14,6 +14,7 @@ from base64 import b32encode
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -120,22 +121,35 @@ def integration_authenticate(token: str) -> Integration | None:
 def rate_limit_take(*, integration: Integration) -> tuple[bool, int, int]:
     """Count one request in this minute's window; returns (allowed, limit, seconds to reset).
 
-    The counter is a row per integration and minute, incremented by one UPDATE in the
-    database, so every web process and server shares it.
+    The counter holds across every web process: with a shared cache (Redis) it is the cache's
+    atomic increment; otherwise a row per integration and minute, incremented by one
+    conditional UPDATE in the database (the common case is that one statement).
     """
     now = timezone.now()
     window = now.replace(second=0, microsecond=0)
     reset = 60 - now.second
     limit = integration.rate_limit_per_minute
-    rows = RateWindow.objects.filter(integration=integration, window=window)
-    if not rows.update(count=F("count") + 1):
+    if settings.CACHE_IS_SHARED:
+        key = f"api-rate:{integration.pk}:{int(window.timestamp())}"
+        cache.add(key, 0, timeout=120)
         try:
-            with transaction.atomic():
-                RateWindow.objects.create(integration=integration, window=window, count=1)
-        except IntegrityError:
-            rows.update(count=F("count") + 1)
-    count = rows.values_list("count", flat=True).first() or 0
-    return count <= limit, limit, reset
+            count = cache.incr(key)
+        except ValueError:  # evicted between add and incr
+            cache.add(key, 1, timeout=120)
+            count = 1
+        return count <= limit, limit, reset
+    rows = RateWindow.objects.filter(integration=integration, window=window)
+    if rows.filter(count__lt=limit).update(count=F("count") + 1):
+        return True, limit, reset
+    if rows.exists():
+        return False, limit, reset
+    try:
+        with transaction.atomic():
+            RateWindow.objects.create(integration=integration, window=window, count=1)
+    except IntegrityError:
+        # Another process created the window a moment ago: count there.
+        return bool(rows.filter(count__lt=limit).update(count=F("count") + 1)), limit, reset
+    return limit >= 1, limit, reset
 
 
 def rate_windows_purge() -> int:

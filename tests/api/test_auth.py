@@ -126,7 +126,15 @@ def test_the_rate_limit_counts_in_the_database_and_answers_429(make_api):
     body = assert_problem(response, 429)
     assert int(response["Retry-After"]) >= 1
     assert "höchstens 3" in body["detail"]
-    assert RateWindow.objects.get().count == 4
+    # Refused requests are not counted: the window opens again for the next minute only.
+    assert RateWindow.objects.get().count == 3
+
+
+def test_the_rate_limit_in_a_shared_cache(make_api, settings):
+    settings.CACHE_IS_SHARED = True
+    api = make_api(rate_limit=2)
+    assert [api.get("/events").status_code for _ in range(3)] == [200, 200, 429]
+    assert not RateWindow.objects.exists()
 
 
 def test_malformed_json_is_400_and_wrong_types_are_422_per_field(api):
@@ -175,3 +183,10 @@ def test_the_openapi_document_and_the_reference_page(client, api):
 
 def test_timestamps_are_current():
     assert timezone.now()
+
+
+def test_a_nul_byte_is_a_problem_under_the_api_and_the_page_elsewhere(api, client):
+    assert_problem(api.get("/events", {"q": "\x00"}), 404)
+    page = client.get("/veranstaltungen/", {"q": "\x00"})
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")

@@ -61,8 +61,6 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server,
         "--report-junit-path",
         str(report),
     ]
-    result = subprocess.run(  # noqa: S603
-        command, capture_output=True, text=True, timeout=3000, check=False
-    )
+    result = subprocess.run(command, capture_output=True, text=True, timeout=3000, check=False)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-15000:]

@@ -8,7 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.db import connection
+from django.utils import timezone
 
 from kundenportal.integrations.models import WebhookDelivery
 from kundenportal.integrations.services import integration_create
@@ -70,3 +72,28 @@ def test_two_workers_deliver_each_webhook_once(superuser):
     assert len(ids) == DELIVERIES
     assert len(set(ids)) == DELIVERIES
     assert WebhookDelivery.objects.filter(status="delivered").count() == DELIVERIES
+
+
+def test_the_rate_limit_holds_under_concurrent_requests(superuser):
+    """Many connections at once (as many web processes would be): exactly the limit passes."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    from kundenportal.integrations.services import rate_limit_take
+
+    integration, _token = integration_create(
+        name="Web", scopes=["events:read"], actor=superuser, rate_limit=25
+    )
+
+    def take(_):
+        try:
+            return rate_limit_take(integration=integration)[0]
+        finally:
+            connections.close_all()
+
+    # At the start of a minute, so all requests fall into one window.
+    start = timezone.now().replace(second=1, microsecond=0)
+    with time_machine.travel(start, tick=True), ThreadPoolExecutor(max_workers=8) as pool:
+        allowed = list(pool.map(take, range(60)))
+    assert sum(allowed) == 25

@@ -34,7 +34,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -301,8 +301,41 @@ ANNOUNCED: dict[str, tuple[tuple[str, ...], Callable[[AuditEntry], list]]] = {
 }
 
 
+def _forget(value: Any, person_ids: set[int]) -> Any:
+    if isinstance(value, list):
+        return [_forget(v, person_ids) for v in value]
+    if isinstance(value, dict):
+        value = {k: _forget(v, person_ids) for k, v in value.items()}
+        if value.get("person_id") in person_ids and value.get("username"):
+            value["username"] = ""
+        return value
+    return value
+
+
+def deliveries_forget(*, person_ids: set[int]) -> int:
+    """An erased account's username leaves every stored delivery (its ids stay, they name
+    nobody); called in the erasure's transaction. Returns the rows changed."""
+    changed = []
+    candidates = WebhookDelivery.objects.filter(
+        models.Q(
+            *[models.Q(payload__icontains=f'"person_id": {pk}') for pk in person_ids],
+            _connector=models.Q.OR,
+        )
+    ).only("pk", "payload")
+    for delivery in candidates.iterator(chunk_size=500):
+        payload = _forget(delivery.payload, person_ids)
+        if payload != delivery.payload:
+            delivery.payload = payload
+            changed.append(delivery)
+    WebhookDelivery.objects.bulk_update(changed, ["payload"], batch_size=500)
+    return len(changed)
+
+
 def deliveries_from_audit(entries: list[AuditEntry]) -> None:
     """Audit listener: queue a delivery per subscription for each announced change."""
+    erased = {int(e.object_id) for e in entries if e.action == "person.delete"}
+    if erased:
+        deliveries_forget(person_ids=erased)
     relevant = [e for e in entries if e.action in ANNOUNCED]
     if not relevant:
         return

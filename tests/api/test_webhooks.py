@@ -245,3 +245,19 @@ def _p(pk):
     from kundenportal.registrations.models import Participation
 
     return Participation.objects.get(pk=pk)
+
+
+def test_an_erased_accounts_username_leaves_the_stored_deliveries(api, superuser):
+    from kundenportal.accounts.models import Person
+    from kundenportal.privacy.erasure import people_erase
+
+    _subscribe(api, "http://127.0.0.1:9/hooks")
+    EventFactory(number="W-9")
+    _book(api, "W-9", ("Max", "Muster"), ("Eva", "Muster"))
+    max_ = Person.objects.get(username="max.muster")
+    people_erase(people=[max_], actor=superuser, reason="request")
+    (delivery,) = WebhookDelivery.objects.filter(event_type="registration.created")
+    rows = {p["person_id"]: p["username"] for p in delivery.payload["participations"]}
+    assert rows[max_.pk] == ""
+    assert "eva.muster" in rows.values()
+    assert "max.muster" not in str(WebhookDelivery.objects.values_list("payload", flat=True))

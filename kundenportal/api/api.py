@@ -12,7 +12,7 @@ import json
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 from ninja import File, Form, Header, NinjaAPI, Path, Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError
@@ -289,11 +289,31 @@ def event_confirm_post(request: HttpRequest, number: str):
 registrations = Router(tags=["Anmeldungen und Teilnahmen"])
 
 
-def _participations_out(query) -> list[dict]:
-    rows = query.select_related("person", "event").annotate(
-        has_certificate=Exists(
-            Certificate.objects.filter(participation=OuterRef("pk"), revoked_at__isnull=True)
+def _participations_out(query, *, certificates: bool = True) -> list[dict]:
+    """Participations as the API shows them; ``certificates=False`` for rows that cannot have
+    one yet (a booking just made), which saves a query."""
+    rows = list(
+        query.select_related("person", "event")
+        .only(
+            "id",
+            "registration_id",
+            "status",
+            "confirmation_sent_at",
+            "event__number",
+            "person__username",
+            "person__first_name",
+            "person__last_name",
         )
+        .order_by("id")
+    )
+    certified = (
+        set(
+            Certificate.objects.filter(
+                participation_id__in=[p.pk for p in rows], revoked_at__isnull=True
+            ).values_list("participation_id", flat=True)
+        )
+        if certificates
+        else set()
     )
     return [
         {
@@ -306,9 +326,9 @@ def _participations_out(query) -> list[dict]:
             "last_name": p.person.last_name,
             "status": p.status,
             "confirmation_sent": p.confirmation_sent_at is not None,
-            "has_certificate": p.has_certificate,
+            "has_certificate": p.pk in certified,
         }
-        for p in rows.order_by("id")
+        for p in rows
     ]
 
 

@@ -29,6 +29,11 @@ class IntegrationForm(forms.ModelForm):
         return scopes_clean(self.cleaned_data["scopes"])
 
 
+class BreadcrumbStyle:
+    class Media:
+        css = {"all": ["integrations/admin.css"]}
+
+
 class SuperuserOnly:
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser
@@ -58,7 +63,7 @@ def _token_page(request, integration: Integration, token: str) -> TemplateRespon
 
 
 @admin.register(Integration)
-class IntegrationAdmin(SuperuserOnly, admin.ModelAdmin):
+class IntegrationAdmin(SuperuserOnly, BreadcrumbStyle, admin.ModelAdmin):
     form = IntegrationForm
     list_display = ["name", "is_active", "token_prefix", "last_used_at", "scope_list"]
     readonly_fields = [
@@ -118,7 +123,7 @@ class IntegrationAdmin(SuperuserOnly, admin.ModelAdmin):
 
 
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(SuperuserOnly, admin.ModelAdmin):
+class WebhookSubscriptionAdmin(SuperuserOnly, BreadcrumbStyle, admin.ModelAdmin):
     list_display = ["integration", "url", "is_active", "created_at"]
     list_filter = ["is_active"]
     list_select_related = ["integration"]
@@ -130,7 +135,7 @@ class WebhookSubscriptionAdmin(SuperuserOnly, admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(BreadcrumbStyle, admin.ModelAdmin):
     list_display = [
         "event_type",
         "subscription",

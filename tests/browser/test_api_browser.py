@@ -33,6 +33,12 @@ def test_a_superuser_creates_an_integration_and_copies_its_token(live_server, pa
     integration = Integration.objects.get()
     assert integration.token_digest == token_digest(token)
     assert integration.scopes == ["events:read", "registrations:write"]
+    page.get_by_role("link", name="Zurück zu den Schnittstellen").click()
+    expect(page.get_by_role("link", name="Seminarverwaltung")).to_be_visible()
+    assert token not in page.content()
+    assert_accessible(page)
+    page.goto(live_server.url + "/verwaltung/integrations/webhookdelivery/")
+    assert_accessible(page)
 
 
 def test_the_api_reference_page(live_server, page: Page):

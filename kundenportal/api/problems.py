@@ -8,10 +8,30 @@ fields (422, with ``errors`` per field), too many requests (429).
 import json
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 
-PROBLEM_BASE = "https://kundenportal.invalid/probleme/"
+# Each kind of problem is explained on the API's reference page (``/api/v1/docs``).
+PROBLEM_KINDS = {
+    "ungueltige-anfrage": "Der Inhalt ist kein gültiges JSON oder ein Parameter hat das falsche Format.",
+    "nicht-angemeldet": "Kein, ein falsches, ersetztes oder widerrufenes Token.",
+    "keine-berechtigung": "Der Schnittstelle fehlt eine Berechtigung.",
+    "berechtigung-fehlt": "Der Schnittstelle fehlt die genannte Berechtigung (Scope).",
+    "nicht-gefunden": "Das Objekt gibt es nicht (oder es gehört einer anderen Schnittstelle).",
+    "veranstaltung-unbekannt": "Eine Veranstaltung mit dieser Nummer gibt es nicht.",
+    "konflikt": "Der aktuelle Stand erlaubt die Aktion nicht (z. B. abgesagt, bereits angemeldet).",
+    "ausgebucht": "Nicht genug freie Plätze und keine Warteliste gewünscht.",
+    "ungueltige-daten": "Felder sind ungültig; die Liste errors nennt sie.",
+    "idempotency-key-wiederverwendet": "Der Idempotency-Key wurde für eine andere Anfrage verwendet.",
+    "zu-viele-anfragen": "Das Limit pro Minute ist erreicht; Retry-After nennt die Wartezeit.",
+    "fehler": "Ein anderer Fehler.",
+}
+
+
+def problem_type(kind: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}/api/v1/docs#problem-{kind}"
+
 
 TITLES = {
     400: "Ungültige Anfrage",
@@ -54,7 +74,7 @@ class Problem(Exception):
 
 def problem_response(request: HttpRequest, problem: Problem) -> HttpResponse:
     body: dict[str, Any] = {
-        "type": PROBLEM_BASE + problem.kind,
+        "type": problem_type(problem.kind),
         "title": TITLES.get(problem.status, "Fehler"),
         "status": problem.status,
         "detail": problem.detail,

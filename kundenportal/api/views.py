@@ -7,7 +7,7 @@ from django.views import defaults
 from django.views.decorators.http import require_GET
 
 from .api import api
-from .problems import Problem, problem_response
+from .problems import PROBLEM_KINDS, Problem, problem_response
 
 API_PREFIX = "/api/"
 
@@ -75,7 +75,12 @@ def reference(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "api/reference.html",
-        {"info": schema["info"], "operations": operations, "models": models},
+        {
+            "info": schema["info"],
+            "operations": operations,
+            "models": models,
+            "problems": sorted(PROBLEM_KINDS.items()),
+        },
     )
 
 

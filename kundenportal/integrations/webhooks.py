@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 from kundenportal.audit.models import AuditEntry
 from kundenportal.audit.services import audit_log
 from kundenportal.documents.models import Certificate
+from kundenportal.events.models import Event
 from kundenportal.registrations.models import Participation, Registration
 
 from .models import Integration, IntegrationActor, WebhookDelivery, WebhookSubscription
@@ -176,7 +177,13 @@ def _participation_rows(ids: Iterable[int]) -> list[dict]:
 
 
 def _registration_created(entry: AuditEntry) -> list[tuple[str, dict]]:
-    registration = Registration.objects.select_related("event").get(pk=entry.object_id)
+    registration = (
+        Registration.objects.select_related("event").filter(pk=entry.object_id).first()
+        if str(entry.object_id).isdigit()
+        else None
+    )
+    if registration is None:
+        return []
     ids = Participation.objects.filter(registration=registration).values_list("pk", flat=True)
     data = {
         "registration_id": registration.pk,
@@ -208,11 +215,15 @@ def _participation_cancelled(entry: AuditEntry) -> list[tuple[str, dict]]:
 
 
 def _attendance(entry: AuditEntry) -> list[tuple[str, dict]]:
+    if not str(entry.object_id).isdigit():
+        return []
     return [
         (
             "attendance.recorded",
             {
-                "event_number": entry.object_label.split(" ", 1)[0],
+                "event_number": Event.objects.filter(pk=entry.object_id)
+                .values_list("number", flat=True)
+                .first(),
                 "event_id": int(entry.object_id),
                 "attended": _participation_rows(entry.data.get("attended") or []),
                 "not_attended": _participation_rows(entry.data.get("not_attended") or []),
@@ -258,6 +269,8 @@ def _certificate_revoked(entry: AuditEntry) -> list[tuple[str, dict]]:
 
 
 def _person_merged(entry: AuditEntry) -> list[tuple[str, dict]]:
+    if not str(entry.object_id).isdigit():
+        return []
     return [
         (
             "person.merged",
@@ -272,6 +285,8 @@ def _person_merged(entry: AuditEntry) -> list[tuple[str, dict]]:
 
 def _person_deleted(entry: AuditEntry) -> list[tuple[str, dict]]:
     # The account is gone: its id only (the receiver knows whom it stood for).
+    if not str(entry.object_id).isdigit():
+        return []
     return [("person.deleted", {"person_id": int(entry.object_id)})]
 
 
@@ -333,7 +348,11 @@ def deliveries_forget(*, person_ids: set[int]) -> int:
 
 def deliveries_from_audit(entries: list[AuditEntry]) -> None:
     """Audit listener: queue a delivery per subscription for each announced change."""
-    erased = {int(e.object_id) for e in entries if e.action == "person.delete"}
+    erased = {
+        int(e.object_id)
+        for e in entries
+        if e.action == "person.delete" and str(e.object_id).isdigit()
+    }
     if erased:
         deliveries_forget(person_ids=erased)
     relevant = [e for e in entries if e.action in ANNOUNCED]

@@ -1,7 +1,9 @@
-"""Two real worker processes on PostgreSQL deliver every webhook exactly once
+"""Two real worker processes on PostgreSQL deliver every webhook exactly once, after the
+receiver was down,
 (``SELECT ... FOR UPDATE SKIP LOCKED``), to a real receiver on loopback."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -24,51 +26,69 @@ DELIVERIES = 40
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def test_two_workers_deliver_each_webhook_once(superuser):
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_two_workers_deliver_each_webhook_once_after_an_outage(superuser):
     integration, _token = integration_create(name="ERP", scopes=["webhooks"], actor=superuser)
-    with Receiver() as receiver:
-        receiver.delay = 0.03
-        subscription, _secret = subscription_create(
-            integration=integration, url=receiver.url, event_types=["person.deleted"]
-        )
-        WebhookDelivery.objects.bulk_create(
-            [
-                WebhookDelivery(
-                    subscription=subscription,
-                    event_type="person.deleted",
-                    payload={"person_id": i},
-                )
-                for i in range(DELIVERIES)
-            ]
-        )
-        db = connection.settings_dict
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.test_settings",
-            "DATABASE_URL": (f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"),
-            "WEBHOOK_BATCH_SIZE": "2",
-            "WORKER_POLL_SECONDS": "0.05",
-        }
-        manage = [sys.executable, str(ROOT / "manage.py"), "run_worker", "--sleep", "0.05"]
-        workers = [
-            subprocess.Popen(
-                manage, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    port = _free_port()
+    receiver = Receiver(port=port)
+    receiver.delay = 0.03
+    subscription, _secret = subscription_create(
+        integration=integration,
+        url=f"http://127.0.0.1:{port}/hooks",
+        event_types=["person.deleted"],
+    )
+    WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(
+                subscription=subscription, event_type="person.deleted", payload={"person_id": i}
             )
-            for _ in range(2)
+            for i in range(DELIVERIES)
         ]
-        try:
-            deadline = time.monotonic() + 90
-            while time.monotonic() < deadline:
-                done = WebhookDelivery.objects.filter(status="delivered").count()
-                if done == DELIVERIES:
-                    break
-                time.sleep(0.2)
-        finally:
-            for worker in workers:
-                worker.terminate()
-            for worker in workers:
-                worker.wait(timeout=30)
-        ids = [e["body"]["id"] for e in receiver.events()]
+    )
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.test_settings",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "WEBHOOK_BATCH_SIZE": "2",
+        "WEBHOOK_RETRY_BASE_SECONDS": "1",
+        "WEBHOOK_RETRY_MAX_SECONDS": "2",
+        "WEBHOOK_TIMEOUT_SECONDS": "2",
+    }
+    manage = [sys.executable, str(ROOT / "manage.py"), "run_worker", "--sleep", "0.05"]
+    workers = [
+        subprocess.Popen(
+            manage, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        for _ in range(2)
+    ]
+    try:
+        # The receiver is down: every delivery is tried and waits for its next attempt.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if not WebhookDelivery.objects.filter(attempts=0).exists():
+                break
+            time.sleep(0.2)
+        assert not WebhookDelivery.objects.filter(attempts=0).exists()
+        assert not WebhookDelivery.objects.filter(status="delivered").exists()
+        receiver.start()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if WebhookDelivery.objects.filter(status="delivered").count() == DELIVERIES:
+                break
+            time.sleep(0.2)
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=30)
+        receiver.stop()
+    ids = [e["body"]["id"] for e in receiver.events()]
     assert len(ids) == DELIVERIES
     assert len(set(ids)) == DELIVERIES
     assert WebhookDelivery.objects.filter(status="delivered").count() == DELIVERIES

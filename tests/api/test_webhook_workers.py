@@ -1,6 +1,5 @@
-"""Two real worker processes on PostgreSQL deliver every webhook exactly once, after the
-receiver was down,
-(``SELECT ... FOR UPDATE SKIP LOCKED``), to a real receiver on loopback."""
+"""Two real worker processes on PostgreSQL deliver every webhook exactly once to a real
+receiver on loopback that was down at first (``SELECT ... FOR UPDATE SKIP LOCKED``)."""
 
 import os
 import socket

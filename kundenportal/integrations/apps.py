@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IntegrationsConfig(AppConfig):
     name = "kundenportal.integrations"
-    verbose_name = "Schnittstellen"
+    verbose_name = _("Schnittstellen")
 
     def ready(self) -> None:
         from kundenportal.audit.services import audit_listener_add

@@ -5,7 +5,7 @@ from datetime import timedelta
 from kundenportal.notifications.jobs import loop_task, periodic_job
 
 from .services import idempotency_keys_purge, rate_windows_purge
-from .webhooks import deliveries_send
+from .webhooks import deliveries_purge, deliveries_send
 
 
 @loop_task("webhooks.deliver")
@@ -17,3 +17,5 @@ def deliver() -> None:
 def cleanup() -> None:
     rate_windows_purge()
     idempotency_keys_purge()
+    # Payloads name usernames (retention: WITHOUT_POLICY explains it).
+    deliveries_purge()

@@ -65,7 +65,6 @@ from kundenportal.core.formatting import date_text
 from kundenportal.core.locks import advisory_locks_try, person_lock_key
 from kundenportal.documents import rules
 from kundenportal.documents.models import Certificate, CourseDocument, OnlineLink
-from kundenportal.integrations.models import WebhookDelivery
 from kundenportal.notifications.models import OutboxMail
 from kundenportal.privacy.erasure import ErasureReason, people_erase, records_forget
 from kundenportal.privacy.models import DeletionRequest
@@ -187,12 +186,6 @@ def failed_mails_due(moment: Moment) -> Q:
     # Staff may send a failed mail again for a while; then it goes like a sent one.
     limit = moment.now - dt.timedelta(days=settings.OUTBOX_FAILED_KEEP_DAYS)
     return Q(status=OutboxMail.Status.FAILED, created_at__lt=limit)
-
-
-def webhook_deliveries_due(moment: Moment) -> Q:
-    # Payloads name usernames: delivered and failed ones go after WEBHOOK_KEEP_DAYS.
-    limit = moment.now - dt.timedelta(days=settings.WEBHOOK_KEEP_DAYS)
-    return Q(status__in=("delivered", "failed"), created_at__lt=limit)
 
 
 def accounts_due(moment: Moment) -> Q:
@@ -465,13 +458,6 @@ POLICIES: Sequence[Policy] = (
         condition=failed_mails_due,
     ),
     Policy(
-        key="webhook_deliveries",
-        label=_("Webhook-Zustellungen"),
-        model=lambda: WebhookDelivery,
-        condition=webhook_deliveries_due,
-        in_schedule=False,
-    ),
-    Policy(
         key="sessions",
         label=_("Abgelaufene Sitzungen"),
         model=_session_model,
@@ -513,6 +499,9 @@ WITHOUT_POLICY: dict[str, str] = {
     "otp_totp.totpdevice": "a staff member's authenticator app; deleted with the account",
     "otp_static.staticdevice": "a staff member's backup codes; deleted with the account",
     "otp_static.statictoken": "deleted with its backup-code device",
+    # Payloads name usernames: the integrations app's hourly clean-up deletes delivered and
+    # failed rows after WEBHOOK_KEEP_DAYS, and an erasure removes the person's username at once.
+    "integrations.webhookdelivery": "deleted by integrations.cleanup after WEBHOOK_KEEP_DAYS",
 }
 
 

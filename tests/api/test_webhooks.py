@@ -261,3 +261,19 @@ def test_an_erased_accounts_username_leaves_the_stored_deliveries(api, superuser
     assert rows[max_.pk] == ""
     assert "eva.muster" in rows.values()
     assert "max.muster" not in str(WebhookDelivery.objects.values_list("payload", flat=True))
+
+
+def test_old_delivered_and_failed_rows_are_deleted_by_the_hourly_job(api, settings):
+    from kundenportal.integrations.jobs import cleanup
+
+    settings.WEBHOOK_KEEP_DAYS = 30
+    _subscribe(api, "http://127.0.0.1:9/hooks")
+    EventFactory(number="W-10")
+    for name in ("Anna", "Berta", "Clara"):
+        _book(api, "W-10", (name, "Muster"))
+    old = timezone.now() - dt.timedelta(days=31)
+    first, second, third = WebhookDelivery.objects.order_by("id")
+    WebhookDelivery.objects.filter(pk=first.pk).update(status=Status.DELIVERED, created_at=old)
+    WebhookDelivery.objects.filter(pk=second.pk).update(status=Status.QUEUED, created_at=old)
+    cleanup()
+    assert set(WebhookDelivery.objects.values_list("pk", flat=True)) == {second.pk, third.pk}

@@ -61,6 +61,9 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server,
         "--report-junit-path",
         str(report),
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=3000, check=False)
+    # Run in the test's folder: schemathesis keeps its cache of examples beside it.
+    result = subprocess.run(
+        command, cwd=tmp_path, capture_output=True, text=True, timeout=3000, check=False
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-15000:]

@@ -82,6 +82,11 @@ clean:
 bench-portal: install-test
 	$(PY) bench/portal.py --check
 
+# Bookings through the API against the form's service; a sync of 5,000 events.
+.PHONY: bench-api
+bench-api: install-test
+	$(PY) bench/api.py
+
 # Certificate PDFs for an event of 200 attendees.
 bench-certificates: install-test
 	$(PY) bench/certificates.py --attendees 200

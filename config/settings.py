@@ -63,7 +63,9 @@ INSTALLED_APPS = [
     "kundenportal.documents",
     "kundenportal.qualifications",
     "kundenportal.privacy",
+    "kundenportal.integrations",
     "kundenportal.portal",
+    "kundenportal.api",
     "kundenportal.backoffice",
     "kundenportal.retention",
     "kundenportal.staffauth",
@@ -340,6 +342,23 @@ OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=90)
 # after they were queued.
 OUTBOX_FAILED_KEEP_DAYS = env.int("OUTBOX_FAILED_KEEP_DAYS", default=90)
 WORKER_POLL_SECONDS = env.float("WORKER_POLL_SECONDS", default=2.0)
+
+# --- API and webhooks (kundenportal/api, kundenportal/integrations) --------------------------
+# An Idempotency-Key is honoured this long (a client retries within minutes).
+API_IDEMPOTENCY_KEEP_HOURS = env.int("API_IDEMPOTENCY_KEEP_HOURS", default=48)
+API_PAGE_SIZE_MAX = env.int("API_PAGE_SIZE_MAX", default=500)
+# Webhook URLs must use HTTPS (plain HTTP only in development).
+WEBHOOK_REQUIRE_HTTPS = env.bool("WEBHOOK_REQUIRE_HTTPS", default=not DEBUG)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Back-off after the n-th failure: base × 2^(n-1), at most max (30 s, 1, 2, 4 … min, ≤ 1 h).
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
+WEBHOOK_RETRY_MAX_SECONDS = env.int("WEBHOOK_RETRY_MAX_SECONDS", default=60 * 60)
+# A delivery still failing this long after it was queued is FAILED (staff may resend it).
+WEBHOOK_GIVE_UP_SECONDS = env.int("WEBHOOK_GIVE_UP_SECONDS", default=3 * 24 * 60 * 60)
+WEBHOOK_SENDING_TIMEOUT_SECONDS = env.int("WEBHOOK_SENDING_TIMEOUT_SECONDS", default=300)
+WEBHOOK_BATCH_SIZE = env.int("WEBHOOK_BATCH_SIZE", default=50)
+# Delivered and failed deliveries (they name usernames) are deleted after this many days.
+WEBHOOK_KEEP_DAYS = env.int("WEBHOOK_KEEP_DAYS", default=30)
 
 # --- Portal: documents, login throttling, CSP, session limits -------------------------------
 # Retention dates the portal shows (FAQ: 42 days for course documents, 10 years for

@@ -39,3 +39,6 @@ STORAGES = {
 
 # "Passwort vergessen" pads its answer in production; tests measure the work, not the wait.
 PASSWORD_RESET_MIN_SECONDS = 0.0
+
+# The webhook tests' receiver is plain HTTP on loopback.
+WEBHOOK_REQUIRE_HTTPS = False

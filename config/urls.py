@@ -8,6 +8,8 @@ admin.site.index_title = "Verwaltung"
 
 urlpatterns = [
     path("verwaltung/", admin.site.urls),
+    # The API for the provider's own systems (bearer tokens only, no session).
+    path("", include("kundenportal.api.urls")),
     # Public pages: catalogue, booking form, certificate check.
     path("", include("kundenportal.events.urls")),
     path("", include("kundenportal.registrations.urls")),
@@ -17,3 +19,6 @@ urlpatterns = [
     # The participant's portal (login required everywhere in it).
     path("portal/", include("kundenportal.portal.urls")),
 ]
+
+# 404 answers under /api/ are problem documents (JSON), elsewhere the German page.
+handler404 = "kundenportal.api.views.not_found"

@@ -1,6 +1,6 @@
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +12,23 @@ from .models import AuditEntry
 
 # Keys whose values are never written to the log, whatever a caller passes.
 _SECRET_MARKERS = ("password", "passwort", "token", "secret")
+
+
+# Called with the entries just written, inside the transaction of the action they record: a
+# higher app (the webhook outbox) registers here in its AppConfig.ready, so an action it
+# listens to is announced by the very audit entry every service already writes, and no
+# lower app imports it.
+_listeners: list[Callable[[list[AuditEntry]], None]] = []
+
+
+def audit_listener_add(listener: Callable[[list[AuditEntry]], None]) -> None:
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def _announce(entries: list[AuditEntry]) -> None:
+    for listener in _listeners:
+        listener(entries)
 
 
 def _mask(data: dict[str, Any]) -> dict[str, Any]:
@@ -32,9 +49,11 @@ def _entry(
     object_label: str = "",
 ) -> AuditEntry:
     actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
+    # A non-person actor (an API integration) names itself by ``audit_label``.
+    label = actor_obj.get_username() if actor_obj else getattr(actor, "audit_label", "System")
     return AuditEntry(
         actor=actor_obj,
-        actor_label=actor_obj.get_username() if actor_obj else "System",
+        actor_label=label,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else object_type,
         object_id=str(obj.pk) if obj is not None else object_id,
@@ -68,6 +87,7 @@ def audit_log(
         object_label=object_label,
     )
     entry.save()
+    _announce([entry])
     return entry
 
 
@@ -87,9 +107,11 @@ def audit_log_many(
 
 def audit_log_bulk(*, entries: Iterable[dict[str, Any]]) -> list[AuditEntry]:
     """Many entries in a few queries; each item holds the keyword arguments of ``audit_log``."""
-    return AuditEntry.objects.bulk_create(
+    written = AuditEntry.objects.bulk_create(
         [_entry(**{"obj": None, "data": None, **item}) for item in entries], batch_size=500
     )
+    _announce(written)
+    return written
 
 
 def audit_entries_pseudonymise(

@@ -38,6 +38,8 @@ from kundenportal.companies.models import AddressChange
 from kundenportal.documents.access import certificates_obtainable, course_documents_obtainable
 from kundenportal.documents.models import Certificate, CourseDocument, OnlineLink
 from kundenportal.documents.services import clean_filename
+from kundenportal.integrations import webhooks
+from kundenportal.integrations.models import WebhookDelivery
 from kundenportal.notifications.models import OutboxMail
 from kundenportal.qualifications.models import QualificationReminder, ReminderOptOut
 from kundenportal.registrations.models import Participation, Registration
@@ -888,6 +890,65 @@ class OutboxMails(Category):
         return 0
 
 
+class WebhookDeliveries(Category):
+    key = "webhook_deliveries"
+    purge_phase = 80
+    label = "Meldungen an Systeme des Anbieters"
+    models = ("integrations.webhookdelivery",)
+    export_key = "meldungen_an_systeme"
+    purpose = (
+        "Die eigenen Systeme des Anbieters (z. B. Seminarverwaltung, Buchhaltung) erfahren von "
+        "Anmeldungen, Teilnahmen und Bescheinigungen, damit niemand sie doppelt erfasst."
+    )
+    source = "Vom System bei Ihrer Anmeldung und bei Bearbeitungen erzeugt."
+    erase_phase = 10
+
+    @property
+    def retention(self) -> str:
+        return (
+            f"Zugestellte und endgültig fehlgeschlagene Meldungen {settings.WEBHOOK_KEEP_DAYS} "
+            "Tage nach ihrer Erstellung; bei Löschung Ihres Kontos sofort ohne Benutzernamen."
+        )
+
+    quote = (
+        "SPEC: „receive signed webhooks delivered durably like mail“; payloads carry ids and "
+        "what a receiver needs."
+    )
+
+    def policies(self):
+        return (
+            p.Policy(
+                key="webhook_deliveries",
+                label="Zugestellte und fehlgeschlagene Meldungen an Schnittstellen",
+                model=lambda: WebhookDelivery,
+                condition=lambda moment: webhooks.deliveries_due(moment.now),
+                in_schedule=False,
+            ),
+        )
+
+    def export(self, person, today):
+        deliveries = (
+            webhooks.deliveries_about(person_ids={person.pk})
+            .select_related("subscription__integration")
+            .order_by("created_at", "id")
+        )
+        return [
+            {
+                "Empfänger": d.subscription.integration.name,
+                **export_row(d, ("event_type", "status", "created_at")),
+            }
+            for d in deliveries
+            if webhooks.delivery_names(d, person.pk)
+        ]
+
+    def erase(self, batch):
+        webhooks.deliveries_forget(person_ids=set(batch.pks))
+
+    def merge(self, *, survivor, merged_ids, actor):
+        # Old payloads name the merged usernames; the ids stay, the names go.
+        return webhooks.deliveries_forget(person_ids=set(merged_ids))
+
+
 class QualificationReminders(Category):
     key = "qualification_reminders"
     label = "Erinnerungen an Ihre Fachkunde"
@@ -1002,6 +1063,7 @@ REGISTER: tuple[Category, ...] = (
     AdminLog(),
     LoginRecords(),
     OutboxMails(),
+    WebhookDeliveries(),
     QualificationReminders(),
     SecondFactor(),
     PendingFiles(),

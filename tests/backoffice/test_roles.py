@@ -29,6 +29,9 @@ from kundenportal.backoffice.roles import (
 )
 from kundenportal.companies.models import AddressChange
 from kundenportal.events.models import Event
+from kundenportal.integrations.models import WebhookDelivery
+from kundenportal.integrations.services import integration_create
+from kundenportal.integrations.webhooks import subscription_create
 from kundenportal.notifications.models import OutboxMail
 from kundenportal.privacy.models import DeletionRequest
 from kundenportal.worker.models import PeriodicJob
@@ -106,6 +109,11 @@ ACTIONS = {
     ("notifications.outboxmail", "requeue"): _all("notifications.change_outboxmail"),
     ("documents.certificate", "revoke_certificates"): _all("documents.revoke_certificate"),
     ("registrations.participation", "rebook"): _all("registrations.rebook_participation"),
+    # Integrations are for superusers only (no role holds their rights); deliveries may be
+    # resent by whoever may change them.
+    ("integrations.integration", "rotate_token"): _all("integrations.change_integration"),
+    ("integrations.integration", "revoke"): _all("integrations.change_integration"),
+    ("integrations.webhookdelivery", "resend"): _all("integrations.change_webhookdelivery"),
     # django-axes' own action (no role sees the axes lists).
     ("axes.accessattempt", "cleanup_expired_attempts"): _all("axes.delete_accessattempt"),
 }
@@ -130,6 +138,12 @@ def objects():
         template="password_changed", to=["a@example.org"], status=OutboxMail.Status.FAILED
     )
     entry = audit_log(actor=None, action="test.entry", obj=person)
+    integration, _token = integration_create(
+        name="ERP", scopes=["events:read"], actor=PersonFactory(is_staff=True, is_superuser=True)
+    )
+    subscription, _secret = subscription_create(
+        integration=integration, url="http://127.0.0.1:9/hooks", event_types=["person.deleted"]
+    )
     axes = {"user_agent": "x", "ip_address": "127.0.0.1", "http_accept": "*", "path_info": "/"}
     return {
         "events.event": event,
@@ -158,6 +172,11 @@ def objects():
         "axes.accessfailurelog": AccessFailureLog.objects.create(**axes),
         "otp_totp.totpdevice": TOTPDevice.objects.create(user=PersonFactory(is_staff=True)),
         "otp_static.staticdevice": StaticDevice.objects.create(user=PersonFactory(is_staff=True)),
+        "integrations.integration": integration,
+        "integrations.webhooksubscription": subscription,
+        "integrations.webhookdelivery": WebhookDelivery.objects.create(
+            subscription=subscription, event_type="person.deleted", payload={"person_id": 1}
+        ),
     }
 
 

@@ -39,7 +39,13 @@ PUBLIC = {
     # One-click unsubscribe of the Fachkunde reminders (RFC 8058): a signed link is the
     # authority; GET shows a button, the page names nobody.
     "qualifications:unsubscribe",
+    # The API's description: the OpenAPI document and its reference page (no data).
+    "api-v1:openapi-json",
+    "api-reference",
 }
+# The API answers a request without a valid bearer token with 401 (a problem document),
+# never a login redirect: no session opens it.
+API_PREFIX = "api/v1/"
 # The admin's catch-all answers 404 to everybody (no page behind it).
 ADMIN_CATCH_ALL = "verwaltung/(?P<url>.*)$"
 LOGIN_PREFIXES = ("/portal/anmelden/", "/verwaltung/login/")
@@ -108,6 +114,17 @@ def test_anonymous_visitors_are_refused_everywhere_but_public_pages(client, rout
     if route == ADMIN_CATCH_ALL:
         assert client.get(url).status_code in (302, 404)
         return
+    if name == "api-v1:api-root":
+        # django-ninja's root, used only to reverse the API's paths: a 404 to everybody.
+        assert client.get(url).status_code == 404
+        return
+    if route.startswith(API_PREFIX):
+        for method in ("get", "post", "put", "delete"):
+            response = getattr(client, method)(url)
+            assert response.status_code in (401, 405), (method, url, response.status_code)
+            if response.status_code == 401:
+                assert response["Content-Type"].startswith("application/problem+json")
+        return
     for method in ("get", "post"):
         response = getattr(client, method)(url)
         assert _refuses(response), (
@@ -136,5 +153,8 @@ def test_participants_are_refused_on_staff_urls(client, route, name):
 def test_every_url_is_public_portal_or_staff():
     for route, name in ALL_URLS:
         assert (
-            name in PUBLIC or (name or "").startswith("portal:") or route.startswith("verwaltung/")
+            name in PUBLIC
+            or (name or "").startswith("portal:")
+            or route.startswith("verwaltung/")
+            or route.startswith(API_PREFIX)
         ), f"unclassified URL {route} ({name})"

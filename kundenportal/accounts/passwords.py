@@ -4,6 +4,11 @@ Django's ``CommonPasswordValidator`` knows English lists; "passwort1234", "Kunde
 "bew-kundenportal" passed it. This validator takes the password in lower case, drops digits
 and punctuation, removes every listed word and refuses the password if less than
 ``min_rest`` letters are left: what remains is what an attacker would have to guess.
+
+Cracking tools try the usual substitutions first, so the same is done once more with
+leetspeak read back as letters ("P@ssw0rt" is "passwort", "Pa55wort" too); separators
+("pass-wort") are dropped in both readings. A letter that a digit or sign stood for may be
+part of a listed word, but never counts as a letter left over.
 """
 
 import re
@@ -38,6 +43,43 @@ def _letters(text: str) -> str:
     return re.sub(r"[^a-zäöüß]", "", text.lower())
 
 
+LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzäöüß")
+LEET = {"@": "a", "4": "a", "3": "e", "€": "e", "!": "i", "0": "o", "5": "s", "$": "s"}
+LEET |= {"7": "t", "+": "t", "8": "b", "9": "g", "6": "g", "|": "l"}
+# "1" stands for "i" as often as for "l": both readings are tried.
+LEET_ONE = ("i", "l")
+
+
+def _rest_after(chars: list[tuple[str, bool]], words: list[str]) -> int:
+    """Letters left once every listed word is removed; ``chars`` pairs each (read) letter
+    with whether it was typed as a letter."""
+    text = "".join(c for c, _typed in chars)
+    typed = [t for _c, t in chars]
+    for word in words:
+        start = text.find(word)
+        while start != -1:
+            text = text[:start] + text[start + len(word) :]
+            del typed[start : start + len(word)]
+            start = text.find(word)
+    return sum(typed)
+
+
+def _readings(password: str) -> list[list[tuple[str, bool]]]:
+    lower = password.lower()
+    plain = [(c, True) for c in lower if c in LETTERS]
+    readings = [plain]
+    for one in LEET_ONE:
+        leet = {**LEET, "1": one}
+        reading = []
+        for c in lower:
+            if c in LETTERS:
+                reading.append((c, True))
+            elif c in leet:
+                reading.append((leet[c], False))
+        readings.append(reading)
+    return readings
+
+
 class GermanCommonPasswordValidator:
     def __init__(self, min_rest: int = 6, password_list_path: str | Path = DEFAULT_LIST):
         self.min_rest = min_rest
@@ -50,10 +92,9 @@ class GermanCommonPasswordValidator:
         return sorted((w for w in words if w), key=len, reverse=True)
 
     def validate(self, password: str, user=None) -> None:
-        rest = _letters(password or "")
-        for word in self._words():
-            rest = rest.replace(word, "")
-        if len(rest) < self.min_rest:
+        words = self._words()
+        rest = min(_rest_after(reading, words) for reading in _readings(password or ""))
+        if rest < self.min_rest:
             raise ValidationError(
                 "Dieses Passwort ist zu leicht zu erraten: Es besteht aus einem häufig "
                 "benutzten Passwort, dem Namen des Anbieters oder Wörtern wie „Kundenportal“ "

@@ -19,7 +19,7 @@ from kundenportal.events.models import Event
 from kundenportal.events.selectors import event_public_get
 
 from .forms import AddressForm, ContactForm, FinishForm, ParticipantFormSet
-from .limits import registration_counted, registration_limit_error
+from .limits import registration_slots_release, registration_slots_take
 from .models import Participation
 from .selectors import registration_is_open, registration_submitted_get
 from .services import (
@@ -216,7 +216,13 @@ def finish(request, number: str):
             "client_ip": client_ip(request),
             "correspondence_email": state["correspondence_email"],
         }
-        if form.is_valid() and (error := registration_limit_error(**limited)) is None:
+        slots = None
+        if form.is_valid():
+            # The slot is taken before the submit (one atomic step) and given back below
+            # unless a registration was taken.
+            slots, error = registration_slots_take(**limited)
+        if slots is not None:
+            result = None
             try:
                 result = registration_submit(
                     event=event,
@@ -233,9 +239,10 @@ def finish(request, number: str):
             except ValidationError as exc:
                 # The steps validate everything; this is the last line, never a server error.
                 error = " ".join(exc.messages)
-            else:
-                if result.created:
-                    registration_counted(**limited)
+            finally:
+                if result is None or not result.created:
+                    registration_slots_release(slots=slots)
+            if result is not None:
                 request.session[_done_key(event)] = result.registration.pk
                 request.session.pop(_key(event), None)
                 return redirect(_url("thanks", event))

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "kundenportal.audit",
     "kundenportal.companies",
     "kundenportal.notifications",
+    "kundenportal.legal",
     "kundenportal.accounts",
     "kundenportal.events",
     "kundenportal.registrations",
@@ -103,7 +104,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Project-wide overrides of other apps' templates (admin/base_site.html), found before
+        # the apps' own folders.
+        "DIRS": [BASE_DIR / "kundenportal" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -237,6 +240,17 @@ PROVIDER = {
     "email": env.str("PROVIDER_EMAIL", default="kundenportal@bew.example"),
     "marketing_email": env.str("PROVIDER_MARKETING_EMAIL", default="marketing@bew.example"),
     "website": env.str("PROVIDER_WEBSITE", default="https://www.bew.example"),
+    # For the default Impressum (§ 5 DDG) and Datenschutzerklärung (Art. 13 DSGVO); staff can
+    # replace either text in the back office ("Rechtstexte"). Empty entries are left out.
+    "representative": env.str("PROVIDER_REPRESENTATIVE", default=""),
+    "register": env.str("PROVIDER_REGISTER", default=""),
+    "vat_id": env.str("PROVIDER_VAT_ID", default=""),
+    "privacy_contact": env.str("PROVIDER_PRIVACY_CONTACT", default=""),
+    "supervisory_authority": env.str(
+        "PROVIDER_SUPERVISORY_AUTHORITY",
+        default="Landesbeauftragte für Datenschutz und Informationsfreiheit Nordrhein-Westfalen, "
+        "Kavalleriestraße 2–4, 40213 Düsseldorf, https://www.ldi.nrw.de",
+    ),
 }
 # Absolute address of the portal, for links in mails (no request exists in the worker).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("kundenportal.events.urls")),
     path("", include("kundenportal.registrations.urls")),
     path("", include("kundenportal.documents.urls")),
+    # Impressum, Datenschutzerklärung, Teilnahmebedingungen, Erklärung zur Barrierefreiheit.
+    path("", include("kundenportal.legal.urls")),
     # The participant's portal (login required everywhere in it).
     path("portal/", include("kundenportal.portal.urls")),
 ]

@@ -7,6 +7,7 @@ all entries without JavaScript and nothing the later steps rely on travels in hi
 import uuid
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +19,7 @@ from kundenportal.core.net import client_ip
 from kundenportal.events.models import Event
 from kundenportal.events.selectors import event_public_get
 
+from .consent import consent_versions_current, registration_consent_versions_record
 from .forms import AddressForm, ContactForm, FinishForm, ParticipantFormSet
 from .limits import registration_slots_release, registration_slots_take
 from .models import Participation
@@ -224,16 +226,23 @@ def finish(request, number: str):
         if slots is not None:
             result = None
             try:
-                result = registration_submit(
-                    event=event,
-                    participants=[ParticipantData(**p) for p in state["participants"]],
-                    correspondence_email=state["correspondence_email"],
-                    address=AddressData(**state["address"]),
-                    remarks=form.cleaned_data["remarks"],
-                    consent=form.cleaned_data["accept_terms"]
-                    and form.cleaned_data["accept_privacy"],
-                    submission_token=uuid.UUID(state["token"]),
-                )
+                with transaction.atomic():
+                    result = registration_submit(
+                        event=event,
+                        participants=[ParticipantData(**p) for p in state["participants"]],
+                        correspondence_email=state["correspondence_email"],
+                        address=AddressData(**state["address"]),
+                        remarks=form.cleaned_data["remarks"],
+                        consent=form.cleaned_data["accept_terms"]
+                        and form.cleaned_data["accept_privacy"],
+                        submission_token=uuid.UUID(state["token"]),
+                    )
+                    if result.created:
+                        # The versions of the terms and privacy notice the page linked to.
+                        registration_consent_versions_record(
+                            registration=result.registration,
+                            versions=state.get("consent_versions"),
+                        )
             except RegistrationError as exc:
                 error = exc.message
             except ValidationError as exc:
@@ -248,6 +257,10 @@ def finish(request, number: str):
                 return redirect(_url("thanks", event))
     else:
         form = FinishForm(initial={"remarks": state.get("remarks", "")})
+    versions = consent_versions_current()
+    if state.get("consent_versions") != versions:
+        state["consent_versions"] = versions
+        _save(request, event, state)
     participants_ = state["participants"]
     free = event.free_seats
     summary = [

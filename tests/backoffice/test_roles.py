@@ -29,6 +29,7 @@ from kundenportal.backoffice.roles import (
 )
 from kundenportal.companies.models import AddressChange
 from kundenportal.events.models import Event
+from kundenportal.legal.services import legal_text_create
 from kundenportal.notifications.models import OutboxMail, PeriodicJob
 from kundenportal.privacy.models import DeletionRequest
 from tests.factories import (
@@ -102,6 +103,7 @@ ACTIONS = {
     ("notifications.outboxmail", "requeue"): _all("notifications.change_outboxmail"),
     ("documents.certificate", "revoke_certificates"): _all("documents.revoke_certificate"),
     ("registrations.participation", "rebook"): _all("registrations.rebook_participation"),
+    ("legal.legaltext", "publish"): _all("legal.change_legaltext"),
     # django-axes' own action (no role sees the axes lists).
     ("axes.accessattempt", "cleanup_expired_attempts"): _all("axes.delete_accessattempt"),
 }
@@ -144,6 +146,9 @@ def objects():
         "documents.certificate": certificate,
         "notifications.outboxmail": mail,
         "notifications.periodicjob": PeriodicJob.objects.create(name="test.job"),
+        "legal.legaltext": legal_text_create(
+            kind="impressum", title="Impressum", body="Text", publish=True, actor=None
+        ),
         "audit.auditentry": entry,
         "auth.group": Group.objects.get(name=MARKETING),
         "axes.accessattempt": AccessAttempt.objects.create(

@@ -36,6 +36,11 @@ PUBLIC = {
     # codes are 120 random bits).
     "documents:certificate_check_form",
     "documents:certificate_check",
+    # The provider's legal pages (their texts are public by law).
+    "legal:impressum",
+    "legal:datenschutz",
+    "legal:teilnahmebedingungen",
+    "legal:barrierefreiheit",
 }
 # The admin's catch-all answers 404 to everybody (no page behind it).
 ADMIN_CATCH_ALL = "verwaltung/(?P<url>.*)$"

@@ -408,7 +408,7 @@ LOGGING["loggers"]["axes"] = {"level": "WARNING"}
 
 # --- Registration ---------------------------------------------------------------------------
 # A form sent without a valid CSRF token gets a German page instead of Django's English one.
-CSRF_FAILURE_VIEW = "kundenportal.registrations.views.csrf_failure"
+CSRF_FAILURE_VIEW = "kundenportal.core.errors.csrf_failure"
 
 # --- Back office: events, documents, certificates --------------------------------------------
 # Course documents staff upload: at most this many bytes per file, only these types (each is

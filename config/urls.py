@@ -17,3 +17,7 @@ urlpatterns = [
     # The participant's portal (login required everywhere in it).
     path("portal/", include("kundenportal.portal.urls")),
 ]
+
+# German error pages in the site's layout (core/templates/400.html, 403.html, 404.html); the
+# 500 page needs neither the database nor a user (core/errors.py).
+handler500 = "kundenportal.core.errors.server_error"

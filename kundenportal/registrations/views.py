@@ -301,8 +301,3 @@ def thanks(request, number: str):
         "registrations/thanks.html",
         {"event": event, "registration": registration, "waitlisted": waitlisted},
     )
-
-
-def csrf_failure(request, reason: str = ""):
-    """German page for a form sent without a valid CSRF token (e.g. after a long pause)."""
-    return render(request, "403_csrf.html", {"reason": reason}, status=403)

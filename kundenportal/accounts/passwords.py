@@ -17,6 +17,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 DEFAULT_LIST = Path(__file__).resolve().parent / "data" / "common_passwords_de.txt"
 PORTAL_WORDS = ("kundenportal", "kunden", "portal", "konto", "kundenkonto", "bildungszentrum")
@@ -107,3 +110,29 @@ class GermanCommonPasswordValidator:
             "Ihr Passwort darf kein häufig benutztes Passwort sein und nicht nur aus dem Namen "
             "des Anbieters, Wörtern wie „Kundenportal“ und Ziffern bestehen."
         )
+
+
+def password_rules_help_html() -> SafeString:
+    """The rules of AUTH_PASSWORD_VALIDATORS for the password forms, each said once (Django's
+    own help texts of its validators and this one's overlap: "allgemein üblich" and "häufig
+    benutzt")."""
+    min_length = next(
+        (
+            v.get("OPTIONS", {}).get("min_length", 8)
+            for v in settings.AUTH_PASSWORD_VALIDATORS
+            if v["NAME"].endswith(".MinimumLengthValidator")
+        ),
+        8,
+    )
+    rules = [
+        _("Mindestens %(count)d Zeichen.") % {"count": min_length},
+        _("Nicht ähnlich zu Ihrem Namen, Benutzernamen oder Ihrer E-Mail-Adresse."),
+        _("Kein häufig benutztes Passwort, auch nicht abgewandelt (wie „P@ssw0rt“)."),
+        _("Nicht nur Ziffern."),
+        _("Nicht nur der Name des Anbieters, Wörter wie „Kundenportal“ und Ziffern."),
+    ]
+    return format_html(
+        "{}<ul>{}</ul>",
+        _("Regeln für Ihr Passwort:"),
+        format_html_join("", "<li>{}</li>", ((rule,) for rule in rules)),
+    )

@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from kundenportal.accounts.credentials import initial_password_set
 from kundenportal.registrations.models import Participation
 from tests.factories import (
     CertificateFactory,

@@ -86,6 +86,8 @@ def test_booker_registers_herself_and_three_colleagues(live_server, page: Page):
     # Keyboard only for the consent boxes and the submit.
     page.get_by_label("Ich akzeptiere die Teilnahmebedingungen (AGB).").focus()
     page.keyboard.press("Space")
+    page.keyboard.press("Tab")  # the link to the terms (opens a new window)
+    expect(page.get_by_role("link", name="Teilnahmebedingungen lesen")).to_be_focused()
     page.keyboard.press("Tab")
     page.keyboard.press("Space")
     expect(

@@ -7,14 +7,31 @@ processors: the error may be that the database is gone, so the page must need ne
 database nor a user (``user`` stays unset, the header then offers "Anmelden").
 """
 
+import logging
+
 from django.conf import settings
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
+logger = logging.getLogger(__name__)
+
+
+FALLBACK_500 = """<!DOCTYPE html>
+<html lang="de"><head><meta charset="utf-8"><title>Technische Störung</title></head>
+<body><main><h1>Das hat leider nicht geklappt</h1>
+<p>Bei uns ist ein technischer Fehler aufgetreten. Bitte versuchen Sie es in einigen Minuten
+noch einmal.</p><p><a href="/">Zu allen Veranstaltungen</a> · <a href="/portal/">Zum
+Kundenportal</a></p></main></body></html>"""
+
 
 def server_error(request, template_name: str = "500.html"):
-    html = loader.get_template(template_name).render({"provider": settings.PROVIDER})
+    try:
+        html = loader.get_template(template_name).render({"provider": settings.PROVIDER})
+    except Exception:  # the error page itself must never fail
+        # E.g. the static files' manifest is missing: the page without the layout.
+        logger.exception("the 500 page could not be rendered")
+        html = FALLBACK_500
     return HttpResponseServerError(html)
 
 

@@ -3,8 +3,6 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kundenportal.audit.admin import AuditedModelAdmin
-
 from .models import LegalText
 from .selectors import legal_initial, legal_published
 from .services import legal_text_create, legal_text_publish
@@ -28,9 +26,10 @@ class LegalTextForm(forms.ModelForm):
 
 
 @admin.register(LegalText)
-class LegalTextAdmin(AuditedModelAdmin, admin.ModelAdmin):
+class LegalTextAdmin(admin.ModelAdmin):
     """Each save is a new version (versions are never changed or deleted: a registration
-    names the versions of the terms and the privacy notice it accepted)."""
+    names the versions of the terms and the privacy notice it accepted). No personal data:
+    the services write the audit entries of saving and publishing."""
 
     form = LegalTextForm
     list_display = ["kind", "version", "title", "created_at", "created_by", "published_at", "shown"]

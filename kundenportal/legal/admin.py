@@ -32,19 +32,10 @@ class LegalTextAdmin(admin.ModelAdmin):
     the services write the audit entries of saving and publishing."""
 
     form = LegalTextForm
-    list_display = ["kind", "version", "title", "created_at", "created_by", "published_at", "shown"]
+    list_display = ["kind", "version", "title", "created_at", "published_at", "shown"]
     list_filter = ["kind"]
-    list_select_related = ["created_by"]
     actions = ["publish"]
-    readonly_fields = [
-        "kind",
-        "version",
-        "title",
-        "body",
-        "created_at",
-        "created_by",
-        "published_at",
-    ]
+    readonly_fields = ["kind", "version", "title", "body", "created_at", "published_at"]
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -92,7 +83,7 @@ class LegalTextAdmin(admin.ModelAdmin):
             actor=request.user,
         )
         obj.pk, obj.version, obj.published_at = text.pk, text.version, text.published_at
-        obj.created_at, obj.created_by = text.created_at, text.created_by
+        obj.created_at = text.created_at
         obj._state.adding = False
 
     @admin.action(description=_("Ausgewählte Fassung veröffentlichen"), permissions=["change"])

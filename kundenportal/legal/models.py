@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +7,7 @@ class LegalText(models.Model):
     version, and the page shows the version published last (``legal/selectors.py``).
 
     A registration keeps which versions of the terms and the privacy notice were accepted.
+    Who saved or published a version is in the audit log (no personal data here).
     """
 
     class Kind(models.TextChoices):
@@ -28,14 +28,6 @@ class LegalText(models.Model):
         ),
     )
     created_at = models.DateTimeField(_("Gespeichert am"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("Gespeichert von"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     published_at = models.DateTimeField(_("Veröffentlicht am"), null=True, blank=True)
 
     class Meta:

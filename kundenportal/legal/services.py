@@ -30,7 +30,6 @@ def legal_text_create(
         version=_next_version(kind),
         title=title.strip(),
         body=body.strip() + "\n",
-        created_by=actor,
         published_at=timezone.now() if publish else None,
     )
     text.full_clean()

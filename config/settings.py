@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kundenportal.companies",
     "kundenportal.worker",
     "kundenportal.notifications",
+    "kundenportal.legal",
     "kundenportal.accounts",
     "kundenportal.events",
     "kundenportal.registrations",
@@ -107,7 +108,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Project-wide overrides of other apps' templates (admin/base_site.html), found before
+        # the apps' own folders.
+        "DIRS": [BASE_DIR / "kundenportal" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -241,6 +244,17 @@ PROVIDER = {
     "email": env.str("PROVIDER_EMAIL", default="kundenportal@bew.example"),
     "marketing_email": env.str("PROVIDER_MARKETING_EMAIL", default="marketing@bew.example"),
     "website": env.str("PROVIDER_WEBSITE", default="https://www.bew.example"),
+    # For the default Impressum (§ 5 DDG) and Datenschutzerklärung (Art. 13 DSGVO); staff can
+    # replace either text in the back office ("Rechtstexte"). Empty entries are left out.
+    "representative": env.str("PROVIDER_REPRESENTATIVE", default=""),
+    "register": env.str("PROVIDER_REGISTER", default=""),
+    "vat_id": env.str("PROVIDER_VAT_ID", default=""),
+    "privacy_contact": env.str("PROVIDER_PRIVACY_CONTACT", default=""),
+    "supervisory_authority": env.str(
+        "PROVIDER_SUPERVISORY_AUTHORITY",
+        default="Landesbeauftragte für Datenschutz und Informationsfreiheit Nordrhein-Westfalen, "
+        "Kavalleriestraße 2–4, 40213 Düsseldorf, https://www.ldi.nrw.de",
+    ),
 }
 # Absolute address of the portal, for links in mails (no request exists in the worker).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -415,7 +429,7 @@ LOGGING["loggers"]["axes"] = {"level": "WARNING"}
 
 # --- Registration ---------------------------------------------------------------------------
 # A form sent without a valid CSRF token gets a German page instead of Django's English one.
-CSRF_FAILURE_VIEW = "kundenportal.registrations.views.csrf_failure"
+CSRF_FAILURE_VIEW = "kundenportal.core.errors.csrf_failure"
 
 # --- Back office: events, documents, certificates --------------------------------------------
 # Course documents staff upload: at most this many bytes per file, only these types (each is

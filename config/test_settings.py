@@ -6,11 +6,33 @@ run. Tests that check production settings start a process with ``config.settings
 """
 
 import os
+import re
+from pathlib import Path
 
-os.environ.setdefault("SECRET_KEY", "test-only-key-never-use-in-production-0123456789abcdefghij")
+# The suite asserts the settings' own defaults, so it must not depend on what a developer has
+# exported (DEBUG=1, LOG_FORMAT=plain, CACHE_URL, PROVIDER_NAME, ...): every variable that
+# config/settings.py reads is removed before it is imported, except the few that choose where
+# the tests run. Processes the tests start inherit the cleaned environment; what a test sets
+# for such a process on purpose (EMAIL_URL of a test SMTP server, ...) is kept there, which
+# the marker variable says.
+KEPT_VARIABLES = frozenset({"DATABASE_URL"})
+CLEANED_MARKER = "KUNDENPORTAL_TEST_ENVIRONMENT_CLEANED"
+_SETTINGS_SOURCE = (Path(__file__).resolve().parent / "settings.py").read_text(encoding="utf-8")
+SETTINGS_VARIABLES = frozenset(
+    re.findall(r"""\benv(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]*)["']""", _SETTINGS_SOURCE)
+    + re.findall(r"""environ\.get\(\s*["']([A-Z][A-Z0-9_]*)["']""", _SETTINGS_SOURCE)
+)
+if not os.environ.get(CLEANED_MARKER):
+    for _name in SETTINGS_VARIABLES - KEPT_VARIABLES:
+        os.environ.pop(_name, None)
+    if not os.environ.get("DATABASE_URL", "").strip():
+        # An exported but empty DATABASE_URL means the default (SQLite), as it does unset.
+        os.environ.pop("DATABASE_URL", None)
+    os.environ["SECRET_KEY"] = "test-only-key-never-use-in-production-0123456789abcdefghij"  # noqa: S105
+    os.environ[CLEANED_MARKER] = "1"
 
-from config.settings import *  # noqa: F403
-from config.settings import INSTALLED_APPS, STATIC_ROOT, STORAGES
+from config.settings import *  # noqa: E402, F403
+from config.settings import INSTALLED_APPS, STATIC_ROOT, STORAGES  # noqa: E402
 
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 

@@ -16,9 +16,14 @@ urlpatterns = [
     path("", include("kundenportal.documents.urls")),
     # The one-click unsubscribe of the Fachkunde reminders (a signed link, no login).
     path("", include("kundenportal.qualifications.urls")),
+    # Impressum, Datenschutzerklärung, Teilnahmebedingungen, Erklärung zur Barrierefreiheit.
+    path("", include("kundenportal.legal.urls")),
     # The participant's portal (login required everywhere in it).
     path("portal/", include("kundenportal.portal.urls")),
 ]
 
 # 404 answers under /api/ are problem documents (JSON), elsewhere the German page.
 handler404 = "kundenportal.api.views.not_found"
+# German error pages in the site's layout (core/templates/400.html, 403.html, 404.html); the
+# 500 page needs neither the database nor a user (core/errors.py).
+handler500 = "kundenportal.core.errors.server_error"

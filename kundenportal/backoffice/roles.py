@@ -25,8 +25,10 @@ AUSWERTUNG = "Auswertung"
 # Group → model (app_label.model) → permissions: the default actions (view/add/change/delete)
 # and custom codenames, spelled out.
 ROLES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
-    # Accounts, companies, address changes, merge, deletion requests, import.
+    # Accounts, companies, address changes, merge, deletion requests, import; the legal
+    # pages (Impressum, Datenschutzerklärung, Teilnahmebedingungen, Barrierefreiheit).
     MARKETING: {
+        "legal.legaltext": EDIT,
         "accounts.person": (*FULL, "merge_person", "send_credentials"),
         "companies.company": EDIT,
         "companies.addresschange": ("view", "change"),
@@ -71,20 +73,26 @@ ROLES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "notifications.outboxmail": VIEW,
         "audit.auditentry": VIEW,
         "retention.retentionschedule": VIEW,
+        "legal.legaltext": VIEW,
     },
 }
 
 DEFAULT_ACTIONS = ("view", "add", "change", "delete")
 
 
+def _label_permissions(label: str, actions: tuple[str, ...]) -> set[str]:
+    app_label, model = label.split(".")
+    return {
+        f"{app_label}.{f'{action}_{model}' if action in DEFAULT_ACTIONS else action}"
+        for action in actions
+    }
+
+
 def role_permissions(role: str) -> set[str]:
     """``app_label.codename`` of every permission of ``role`` (as ``user.has_perm`` spells it)."""
     result = set()
     for label, actions in ROLES[role].items():
-        app_label, model = label.split(".")
-        for action in actions:
-            codename = f"{action}_{model}" if action in DEFAULT_ACTIONS else action
-            result.add(f"{app_label}.{codename}")
+        result |= _label_permissions(label, actions)
     return result
 
 
@@ -102,7 +110,14 @@ def roles_sync(*, apps) -> None:
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for role in ROLES:
-        wanted = role_permissions(role)
+        wanted = set()
+        for label, actions in ROLES[role].items():
+            try:
+                apps.get_model(label)
+            except LookupError:
+                # An app migrated after this migration: a later migration syncs again.
+                continue
+            wanted |= _label_permissions(label, actions)
         permissions = []
         for name in sorted(wanted):
             app_label, codename = name.split(".")

@@ -63,6 +63,15 @@ def date_range_compact(first: dt.date, last: dt.date, *, weekday: bool = False) 
     return f"{date_text(first)}–{date_text(last)}"
 
 
+def date_range_prose(first: dt.date, last: dt.date) -> str:
+    """Dates within a sentence: am 05.01.2027, vom 05.01. bis 06.01.2027, vom 28.12.2026 bis
+    02.01.2027 (never "am 05.01.–06.01.2027")."""
+    if first == last:
+        return f"am {date_text(first)}"
+    start = _day_month(first) if first.year == last.year else date_text(first)
+    return f"vom {start} bis {date_text(last)}"
+
+
 _SIZE_UNITS = ("KB", "MB", "GB", "TB", "PB")
 _NBSP = "\xa0"  # number and unit stay together
 

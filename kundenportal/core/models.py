@@ -25,3 +25,22 @@ class PendingFileDeletion(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LimitCounter(models.Model):
+    """One counter of an abuse limit in one time window (``core/limits.py``).
+
+    In the database, so that every web process counts into the same row, whatever cache is
+    configured. The key holds a keyed hash, never an address in plain text.
+    """
+
+    key = models.CharField(_("Schlüssel"), max_length=120, primary_key=True)
+    count = models.PositiveIntegerField(_("Anzahl"), default=0)
+    expires_at = models.DateTimeField(_("Gilt bis"), db_index=True)
+
+    class Meta:
+        verbose_name = _("Zähler einer Begrenzung")
+        verbose_name_plural = _("Zähler der Begrenzungen")
+
+    def __str__(self) -> str:
+        return self.key

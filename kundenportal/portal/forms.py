@@ -1,9 +1,9 @@
 from django import forms
-from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from kundenportal.accounts.credentials import person_set_own_password
+from kundenportal.accounts.passwords import password_rules_help_html
 
 
 class LoginForm(AuthenticationForm):
@@ -33,6 +33,21 @@ class _OwnPasswordMixin:
     user: object
     cleaned_data: dict
 
+    def clean(self):
+        # The rules' errors belong under "Neues Passwort", only a mismatch under the repeat
+        # (Django puts both under the repeat).
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return self.cleaned_data
+
+    def _password_fields(self) -> None:
+        self.fields["new_password1"].label = _("Neues Passwort")
+        self.fields["new_password1"].help_text = password_rules_help_html()
+        self.fields["new_password2"].label = _("Neues Passwort wiederholen")
+        self.fields["new_password2"].help_text = _(
+            "Bitte geben Sie dasselbe Passwort zur Bestätigung noch einmal ein."
+        )
+
     def save(self, commit=True):
         person_set_own_password(person=self.user, raw_password=self.cleaned_data["new_password1"])
         return self.user
@@ -44,11 +59,7 @@ class PasswordSetForm(_OwnPasswordMixin, SetPasswordForm):
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(user, *args, **kwargs)
-        self.fields["new_password1"].label = _("Neues Passwort")
-        self.fields["new_password2"].label = _("Neues Passwort wiederholen")
-        self.fields[
-            "new_password1"
-        ].help_text = password_validation.password_validators_help_text_html()
+        self._password_fields()
 
 
 class PasswordChangeOwnForm(_OwnPasswordMixin, PasswordChangeForm):
@@ -62,11 +73,7 @@ class PasswordChangeOwnForm(_OwnPasswordMixin, PasswordChangeForm):
     def __init__(self, user, *args, **kwargs):
         super().__init__(user, *args, **kwargs)
         self.fields["old_password"].label = _("Bisheriges Passwort")
-        self.fields["new_password1"].label = _("Neues Passwort")
-        self.fields["new_password2"].label = _("Neues Passwort wiederholen")
-        self.fields[
-            "new_password1"
-        ].help_text = password_validation.password_validators_help_text_html()
+        self._password_fields()
 
 
 class PasswordResetRequestForm(forms.Form):

@@ -122,6 +122,8 @@ class RegistrationAdmin(AuditedModelAdmin, admin.ModelAdmin):
         "event",
         "created_at",
         "consent_at",
+        "terms_version",
+        "privacy_version",
         "review",
         "reviewed_at",
         "reviewed_by",
@@ -146,7 +148,15 @@ class RegistrationAdmin(AuditedModelAdmin, admin.ModelAdmin):
         ),
         (
             _("Verlauf"),
-            {"fields": ["consent_at", "reviewed_at", "reviewed_by"]},
+            {
+                "fields": [
+                    "consent_at",
+                    "terms_version",
+                    "privacy_version",
+                    "reviewed_at",
+                    "reviewed_by",
+                ]
+            },
         ),
     ]
     inlines = [ParticipationInline]

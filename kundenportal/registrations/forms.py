@@ -3,6 +3,8 @@ import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from kundenportal.accounts.models import Person
@@ -202,13 +204,28 @@ class FinishForm(forms.Form):
         ),
     )
     accept_terms = forms.BooleanField(
-        label=_("Ich akzeptiere die Allgemeinen Geschäftsbedingungen (AGB)."),
+        label=_("Ich akzeptiere die Teilnahmebedingungen (AGB)."),
         error_messages={"required": _("Bitte stimmen Sie den AGB zu.")},
     )
     accept_privacy = forms.BooleanField(
         label=_("Ich habe die Datenschutzerklärung gelesen und stimme ihr zu."),
         error_messages={"required": _("Bitte stimmen Sie der Datenschutzerklärung zu.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The documents open in a new window, so nothing typed in the form is lost.
+        for name, kind, text in (
+            ("accept_terms", "teilnahmebedingungen", _("Teilnahmebedingungen lesen")),
+            ("accept_privacy", "datenschutz", _("Datenschutzerklärung lesen")),
+        ):
+            self.fields[name].help_text = format_html(
+                '<a href="{}" target="_blank" rel="noopener">{} {}</a> – {}',
+                reverse(f"legal:{kind}"),
+                text,
+                _("(öffnet in einem neuen Fenster)"),
+                _("Ihre Angaben hier bleiben erhalten."),
+            )
 
     def clean_kp_rueckruf_nummer(self):
         if self.cleaned_data.get(HONEYPOT_FIELD):

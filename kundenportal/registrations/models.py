@@ -38,6 +38,23 @@ class Registration(AddressFields):
     is_private_address = models.BooleanField(_("Privatadresse"), default=False)
     remarks = models.TextField(_("Bemerkungen"), blank=True)
     consent_at = models.DateTimeField(_("AGB und Datenschutz zugestimmt am"), null=True, blank=True)
+    # Which versions the booker accepted (the ones step 3 linked to).
+    terms_version = models.ForeignKey(
+        "legal.LegalText",
+        verbose_name=_("Akzeptierte Teilnahmebedingungen"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    privacy_version = models.ForeignKey(
+        "legal.LegalText",
+        verbose_name=_("Zur Kenntnis genommene Datenschutzerklärung"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     review = models.CharField(
         _("Prüfung"), max_length=20, choices=Review.choices, default=Review.NONE, db_index=True
     )

@@ -7,6 +7,7 @@ all entries without JavaScript and nothing the later steps rely on travels in hi
 import uuid
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,8 +20,9 @@ from kundenportal.events.models import Event
 from kundenportal.events.selectors import event_public_get
 
 from . import prefill
+from .consent import consent_versions_current, registration_consent_versions_record
 from .forms import AddressForm, ContactForm, FinishForm, ParticipantFormSet
-from .limits import registration_counted, registration_limit_error
+from .limits import registration_slots_release, registration_slots_take
 from .models import Participation
 from .selectors import registration_is_open, registration_submitted_get
 from .services.booking import MAX_PARTICIPANTS, RegistrationError, registration_submit
@@ -221,31 +223,49 @@ def finish(request, number: str):
             "client_ip": client_ip(request),
             "correspondence_email": state["correspondence_email"],
         }
-        if form.is_valid() and (error := registration_limit_error(**limited)) is None:
+        slots = None
+        if form.is_valid():
+            # The slot is taken before the submit (one atomic step) and given back below
+            # unless a registration was taken.
+            slots, error = registration_slots_take(**limited)
+        if slots is not None:
+            result = None
             try:
-                result = registration_submit(
-                    event=event,
-                    participants=[ParticipantData(**p) for p in state["participants"]],
-                    correspondence_email=state["correspondence_email"],
-                    address=AddressData(**state["address"]),
-                    remarks=form.cleaned_data["remarks"],
-                    consent=form.cleaned_data["accept_terms"]
-                    and form.cleaned_data["accept_privacy"],
-                    submission_token=uuid.UUID(state["token"]),
-                )
+                with transaction.atomic():
+                    result = registration_submit(
+                        event=event,
+                        participants=[ParticipantData(**p) for p in state["participants"]],
+                        correspondence_email=state["correspondence_email"],
+                        address=AddressData(**state["address"]),
+                        remarks=form.cleaned_data["remarks"],
+                        consent=form.cleaned_data["accept_terms"]
+                        and form.cleaned_data["accept_privacy"],
+                        submission_token=uuid.UUID(state["token"]),
+                    )
+                    if result.created:
+                        # The versions of the terms and privacy notice the page linked to.
+                        registration_consent_versions_record(
+                            registration=result.registration,
+                            versions=state.get("consent_versions"),
+                        )
             except RegistrationError as exc:
                 error = exc.message
             except ValidationError as exc:
                 # The steps validate everything; this is the last line, never a server error.
                 error = " ".join(exc.messages)
-            else:
-                if result.created:
-                    registration_counted(**limited)
+            finally:
+                if result is None or not result.created:
+                    registration_slots_release(slots=slots)
+            if result is not None:
                 request.session[_done_key(event)] = result.registration.pk
                 request.session.pop(_key(event), None)
                 return redirect(_url("thanks", event))
     else:
         form = FinishForm(initial={"remarks": state.get("remarks", "")})
+    versions = consent_versions_current()
+    if state.get("consent_versions") != versions:
+        state["consent_versions"] = versions
+        _save(request, event, state)
     participants_ = state["participants"]
     free = event.free_seats
     summary = [
@@ -286,8 +306,3 @@ def thanks(request, number: str):
         "registrations/thanks.html",
         {"event": event, "registration": registration, "waitlisted": waitlisted},
     )
-
-
-def csrf_failure(request, reason: str = ""):
-    """German page for a form sent without a valid CSRF token (e.g. after a long pause)."""
-    return render(request, "403_csrf.html", {"reason": reason}, status=403)

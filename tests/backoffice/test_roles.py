@@ -32,6 +32,7 @@ from kundenportal.events.models import Event
 from kundenportal.integrations.models import WebhookDelivery
 from kundenportal.integrations.services import integration_create
 from kundenportal.integrations.webhooks import subscription_create
+from kundenportal.legal.services import legal_text_create
 from kundenportal.notifications.models import OutboxMail
 from kundenportal.privacy.models import DeletionRequest
 from kundenportal.worker.models import PeriodicJob
@@ -114,6 +115,7 @@ ACTIONS = {
     ("integrations.integration", "rotate_token"): _all("integrations.change_integration"),
     ("integrations.integration", "revoke"): _all("integrations.change_integration"),
     ("integrations.webhookdelivery", "resend"): _all("integrations.change_webhookdelivery"),
+    ("legal.legaltext", "publish"): _all("legal.change_legaltext"),
     # django-axes' own action (no role sees the axes lists).
     ("axes.accessattempt", "cleanup_expired_attempts"): _all("axes.delete_accessattempt"),
 }
@@ -163,6 +165,9 @@ def objects():
         "notifications.outboxmail": mail,
         "worker.periodicjob": PeriodicJob.objects.create(name="test.job"),
         "events.qualification": QualificationFactory(),
+        "legal.legaltext": legal_text_create(
+            kind="impressum", title="Impressum", body="Text", publish=True, actor=None
+        ),
         "audit.auditentry": entry,
         "auth.group": Group.objects.get(name=MARKETING),
         "axes.accessattempt": AccessAttempt.objects.create(

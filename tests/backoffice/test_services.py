@@ -115,7 +115,8 @@ def test_cancel_an_event_mails_each_registration_once(staff):
 
     mail = OutboxMail.objects.get(template="event_cancelled", to=["personal@eb-mg.example"])
     message = mail_render(mail)
-    assert message.subject.startswith("Absage: S-2702 Arbeitssicherheit auf Kläranlagen")
+    assert message.subject.startswith("Absage: S-2702 Arbeitssicherheit auf Kläranlagen (")
+    assert " am " not in message.subject  # "am 03.12.2026 bis 05.12.2026" is no German
     assert "Björn Schäfer" in message.body and "Özlem Yıldız (Warteliste)" in message.body
     assert f"Anmeldung Nr. {booker.pk}" in message.body
     assert "Björn Schäfer" in message.alternatives[0][0]

@@ -84,8 +84,10 @@ def test_booker_registers_herself_and_three_colleagues(live_server, page: Page):
     page.get_by_role("button", name="Weiter zu Schritt 3").click()
 
     # Keyboard only for the consent boxes and the submit.
-    page.get_by_label("Ich akzeptiere die Allgemeinen Geschäftsbedingungen (AGB).").focus()
+    page.get_by_label("Ich akzeptiere die Teilnahmebedingungen (AGB).").focus()
     page.keyboard.press("Space")
+    page.keyboard.press("Tab")  # the link to the terms (opens a new window)
+    expect(page.get_by_role("link", name="Teilnahmebedingungen lesen")).to_be_focused()
     page.keyboard.press("Tab")
     page.keyboard.press("Space")
     expect(
@@ -172,7 +174,7 @@ def test_registration_pages_have_no_accessibility_violations(live_server, page: 
     page.get_by_label("Ort").fill("Berlin")
     page.get_by_role("button", name="Weiter zu Schritt 3").click()
     check("Schritt 3")
-    page.get_by_label("Ich akzeptiere die Allgemeinen Geschäftsbedingungen (AGB).").check()
+    page.get_by_label("Ich akzeptiere die Teilnahmebedingungen (AGB).").check()
     page.get_by_label("Ich habe die Datenschutzerklärung gelesen und stimme ihr zu.").check()
     page.get_by_role("button", name="Verbindlich anmelden").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Vielen Dank für Ihre Anmeldung")

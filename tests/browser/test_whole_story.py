@@ -43,7 +43,7 @@ def test_register_confirm_mail_first_login_document_logout(
     page.get_by_label("PLZ").fill("41065")
     page.get_by_label("Ort").fill("Mönchengladbach")
     page.get_by_role("button", name="Weiter zu Schritt 3").click()
-    page.get_by_label("Ich akzeptiere die Allgemeinen Geschäftsbedingungen (AGB).").check()
+    page.get_by_label("Ich akzeptiere die Teilnahmebedingungen (AGB).").check()
     page.get_by_label("Ich habe die Datenschutzerklärung gelesen und stimme ihr zu.").check()
     page.get_by_role("button", name="Verbindlich anmelden").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Vielen Dank für Ihre Anmeldung")

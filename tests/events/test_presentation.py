@@ -10,6 +10,7 @@ from django.utils import translation
 from kundenportal.core.formatting import (
     clock_text,
     date_range_compact,
+    date_range_prose,
     date_range_text,
     date_text,
     datetime_compact,
@@ -35,6 +36,10 @@ def test_dates_in_german():
     assert date_range_compact(D1, D1, weekday=True) == "Do, 03.12.2026"
     assert date_range_compact(D1, D2) == "03.12.–05.12.2026"
     assert date_range_compact(D1, NEXT_YEAR) == "03.12.2026–02.01.2027"
+    # In a sentence: never "am 03.12.–05.12.2026".
+    assert date_range_prose(D1, D1) == "am 03.12.2026"
+    assert date_range_prose(D1, D2) == "vom 03.12. bis 05.12.2026"
+    assert date_range_prose(D1, NEXT_YEAR) == "vom 03.12.2026 bis 02.01.2027"
 
 
 def test_local_time_and_file_sizes():

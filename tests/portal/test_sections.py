@@ -83,6 +83,16 @@ def test_online_links_are_read_only_when_there_are_some(client, participant, own
     assert reverse("portal:online_link_open", args=[other.pk]) in html
 
 
+def test_an_online_link_names_its_event_without_a_double_colon(client, participant, owned):
+    event = owned["participation"].event
+    event.title = "Online-Seminar: Abwasserrecht kompakt"
+    event.save()
+    client.force_login(participant)
+    html = _page(client, "portal:documents")
+    assert f"{owned['link'].title} für „Online-Seminar: Abwasserrecht kompakt“" in html
+    assert f"{owned['link'].title}: Online-Seminar" not in html
+
+
 def test_documents_disappear_after_42_days_even_before_the_purge(client, participant, owned):
     client.force_login(participant)
     document = owned["document"]

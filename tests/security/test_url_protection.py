@@ -42,6 +42,11 @@ PUBLIC = {
     # The API's description: the OpenAPI document and its reference page (no data).
     "api-v1:openapi-json",
     "api-reference",
+    # The provider's legal pages (their texts are public by law).
+    "legal:impressum",
+    "legal:datenschutz",
+    "legal:teilnahmebedingungen",
+    "legal:barrierefreiheit",
 }
 # The API answers a request without a valid bearer token with 401 (a problem document),
 # never a login redirect: no session opens it.

@@ -1,0 +1,33 @@
+"""Which versions of the terms and the privacy notice a registration accepted."""
+
+from kundenportal.legal.models import LegalText
+from kundenportal.legal.services import legal_version_for_consent
+
+from .models import Registration
+
+
+def consent_versions_current() -> dict[str, int]:
+    """The versions step 3 links to now (ids), kept with the form until it is sent."""
+    return {
+        "terms": legal_version_for_consent(kind=LegalText.Kind.TERMS).pk,
+        "privacy": legal_version_for_consent(kind=LegalText.Kind.PRIVACY).pk,
+    }
+
+
+def registration_consent_versions_record(
+    *, registration: Registration, versions: dict[str, int] | None
+) -> None:
+    """Store the versions the booker was shown (the current ones if the form has none, or a
+    shown one no longer exists). Call it in the transaction that takes the registration."""
+    shown = LegalText.objects.in_bulk([v for v in (versions or {}).values() if v])
+    current = None
+    chosen = {}
+    for key, kind in (("terms", LegalText.Kind.TERMS), ("privacy", LegalText.Kind.PRIVACY)):
+        text = shown.get((versions or {}).get(key))
+        if text is None or text.kind != kind:
+            current = current or consent_versions_current()
+            text = LegalText.objects.get(pk=current[key])
+        chosen[key] = text
+    registration.terms_version = chosen["terms"]
+    registration.privacy_version = chosen["privacy"]
+    registration.save(update_fields=["terms_version", "privacy_version"])

@@ -72,9 +72,6 @@ CUSTOM_URLS = {
     "events_event_certificates_zip": _all("events.view_event", "documents.export_certificates"),
     "documents_certificate_revoke": _all("documents.revoke_certificate"),
     "documents_certificate_reissue": _all("documents.revoke_certificate"),
-    # django-otp's own pages of an authenticator app (no role holds device rights).
-    "otp_totp_totpdevice_config": _all("otp_totp.change_totpdevice"),
-    "otp_totp_totpdevice_qrcode": _all("otp_totp.change_totpdevice"),
 }
 
 # (model, action) → the permissions it needs.
@@ -102,8 +99,6 @@ ACTIONS = {
     ("notifications.outboxmail", "requeue"): _all("notifications.change_outboxmail"),
     ("documents.certificate", "revoke_certificates"): _all("documents.revoke_certificate"),
     ("registrations.participation", "rebook"): _all("registrations.rebook_participation"),
-    # django-axes' own action (no role sees the axes lists).
-    ("axes.accessattempt", "cleanup_expired_attempts"): _all("axes.delete_accessattempt"),
 }
 
 
@@ -146,13 +141,14 @@ def objects():
         "notifications.periodicjob": PeriodicJob.objects.create(name="test.job"),
         "audit.auditentry": entry,
         "auth.group": Group.objects.get(name=MARKETING),
-        "axes.accessattempt": AccessAttempt.objects.create(
+        # The login tables of django-axes and django-otp, through their German proxies.
+        "staffauth.loginattempt": AccessAttempt.objects.create(
             **axes, get_data="", post_data="", failures_since_start=1
         ),
-        "axes.accesslog": AccessLog.objects.create(**axes),
-        "axes.accessfailurelog": AccessFailureLog.objects.create(**axes),
-        "otp_totp.totpdevice": TOTPDevice.objects.create(user=PersonFactory(is_staff=True)),
-        "otp_static.staticdevice": StaticDevice.objects.create(user=PersonFactory(is_staff=True)),
+        "staffauth.loginrecord": AccessLog.objects.create(**axes),
+        "staffauth.loginfailure": AccessFailureLog.objects.create(**axes),
+        "staffauth.authenticatorapp": TOTPDevice.objects.create(user=PersonFactory(is_staff=True)),
+        "staffauth.backupcodes": StaticDevice.objects.create(user=PersonFactory(is_staff=True)),
     }
 
 
@@ -168,8 +164,6 @@ def _custom_url_args(name, objects):
         "registrations_import_customers": [],
         "registrations_participation_reassign": [participation.pk],
         "documents_certificate_revoke": [objects["documents.certificate"].pk],
-        "otp_totp_totpdevice_config": [objects["otp_totp.totpdevice"].pk],
-        "otp_totp_totpdevice_qrcode": [objects["otp_totp.totpdevice"].pk],
         "documents_certificate_reissue": [objects["documents.certificate"].pk],
     }.get(name, [event.pk])
 

@@ -56,6 +56,7 @@ from .services import (
     event_has_begun,
     event_list_download_log,
 )
+from .work_queue import EventWorkFilter
 
 
 class OnlineLinkInline(admin.TabularInline):
@@ -466,6 +467,7 @@ class EventBackofficeMixin:
 @admin.register(Event)
 class EventAdmin(EventBackofficeMixin, EventConfirmationMixin, EventAdminBase):
     list_display = [*EventAdminBase.list_display, "held_back"]
+    list_filter = [*EventAdminBase.list_filter, EventWorkFilter]
     actions = ["confirm_events", "cancel_events", "generate_certificates"]
     inlines = [OnlineLinkInline, CourseDocumentInline]
     # Extends the confirmations' template, which extends the admin's.

@@ -30,6 +30,15 @@ class StaffAdminSite(admin.AdminSite):
         if models:
             super().register(models, admin_class, **options)
 
+    # The start page begins with the staff member's open work (backoffice.work_queue).
+    index_template = "admin/backoffice/index.html"
+
+    def index(self, request, extra_context=None):
+        from kundenportal.backoffice.work_queue import work_queue
+
+        context = {"work_queue": work_queue(user=request.user), **(extra_context or {})}
+        return super().index(request, extra_context=context)
+
     def second_factor_pending(self, request) -> bool:
         user = request.user
         # Without django-otp's middleware nothing is verified.

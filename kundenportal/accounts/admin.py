@@ -4,6 +4,7 @@ Not registered here: ``backoffice/admin.py`` assembles the one Person admin from
 the account workflows of the privacy app (merge, deletion, credentials).
 """
 
+from django import forms
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kundenportal.audit.admin import AuditedModelAdmin
+from kundenportal.core.admin_inlines import LabelledTabularInline
 
 from .models import BoundAddress
 
@@ -52,7 +54,10 @@ def permission_label(permission: Permission) -> str:
 
 class GermanPermissionsMixin:
     """Permission lists (a group's, a person's) in German, without the originals of the
-    tables shown through proxies."""
+    tables shown through proxies, as checkboxes (Django's two-box widget marks up its search
+    icons with ARIA attributes a span may not have)."""
+
+    filter_horizontal = ()
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name in ("permissions", "user_permissions"):
@@ -64,6 +69,9 @@ class GermanPermissionsMixin:
                 .exclude(content_type__app_label__in=APPS_WITHOUT_OWN_PAGES)
                 .exclude(content_type__in=stale)
             )
+            kwargs["widget"] = forms.CheckboxSelectMultiple(attrs={"class": "checkbox-permissions"})
+        if db_field.name == "groups":
+            kwargs["widget"] = forms.CheckboxSelectMultiple()
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if field is not None and db_field.name in ("permissions", "user_permissions"):
             field.label_from_instance = permission_label
@@ -77,7 +85,7 @@ def staff_account_managed_by(user, person) -> bool:
     return bool(user.is_superuser or not (person.is_staff or person.is_superuser))
 
 
-class BoundAddressInline(admin.TabularInline):
+class BoundAddressInline(LabelledTabularInline):
     """The addresses that may receive the account's secrets (README, "Account binding"); read
     only: they are bound by the booking that created the account, or by staff entering the
     account's own e-mail after checking it."""

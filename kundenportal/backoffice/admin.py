@@ -27,6 +27,7 @@ from kundenportal.accounts.admin import PersonAdmin as PersonAdminBase
 from kundenportal.accounts.models import Person
 from kundenportal.audit.admin import audit_list_view
 from kundenportal.confirmations.admin import EventConfirmationMixin
+from kundenportal.core.admin_inlines import LabelledTabularInline
 from kundenportal.core.uploads import allowed_extensions
 from kundenportal.documents.admin import URL_FIELD_OVERRIDES
 from kundenportal.documents.models import CourseDocument, OnlineLink
@@ -59,7 +60,7 @@ from .services import (
 from .work_queue import EventWorkFilter
 
 
-class OnlineLinkInline(admin.TabularInline):
+class OnlineLinkInline(LabelledTabularInline):
     model = OnlineLink
     formfield_overrides = URL_FIELD_OVERRIDES
     extra = 0
@@ -72,7 +73,7 @@ class OnlineLinkInline(admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class CourseDocumentInline(admin.TabularInline):
+class CourseDocumentInline(LabelledTabularInline):
     """The event's documents, to see and open; new ones come through "Unterlagen hochladen"
     (several at once), deletion through the document's own page (which also deletes the
     file)."""

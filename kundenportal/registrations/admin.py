@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from kundenportal.accounts.models import Person
 from kundenportal.audit.admin import AuditedModelAdmin
+from kundenportal.core.admin_inlines import LabelledTabularInline
 from kundenportal.core.uploads import upload_check
 from kundenportal.events.models import Event
 from kundenportal.events.presentation import event_date_range, event_place
@@ -31,7 +32,7 @@ from .services import (
 )
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(LabelledTabularInline):
     model = Participation
     extra = 0
     can_delete = False

@@ -52,7 +52,6 @@ class DeviceAdmin(ReadOnlyLabelsAdmin):
         ("confirmed", titled(admin.BooleanFieldListFilter, _("bestätigt"))),
     ]
     search_fields = ["user__username", "user__email", "user__last_name"]
-    search_help_text = _("Suche nach Benutzername, E-Mail-Adresse oder Nachname")
     list_select_related = ["user"]
     fields = ["person", "device_name", "is_confirmed", "created", "last_used", "throttling"]
     readonly_fields = fields
@@ -140,7 +139,6 @@ class LoginRecordAdmin(ReadOnlyLabelsAdmin):
         ("attempt_time", titled(admin.DateFieldListFilter, _("Zeitpunkt"))),
     ]
     search_fields = ["username", "ip_address"]
-    search_help_text = _("Suche nach Benutzername oder IP-Adresse")
     date_hierarchy = "attempt_time"
     list_display = ["moment", "username_text", "address", "page", "browser"]
     fields = ["moment", "username_text", "address", "page", "browser"]

@@ -409,3 +409,10 @@ def test_the_backup_codes_page_leads_back_to_the_back_office(staff):
     back = reverse("admin:events_event_changelist")
     page = client.get(reverse("admin:second_factor_backup_codes") + f"?next={back}")
     assert f'href="{back}">Zurück zur Verwaltung</a>' in page.content.decode()
+
+
+def test_the_second_factor_page_is_linked_from_every_admin_page(staff):
+    client = Client()
+    client.force_login(staff)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert f'<a href="{reverse("admin:second_factor_backup_codes")}">Zweiter Faktor</a>' in html

@@ -191,3 +191,36 @@ def test_every_back_office_page_of_each_role(live_server, browser, role, role_ob
             problems[url] = found
     context.close()
     assert not problems, "\n".join(f"{url}: {found}" for url, found in problems.items())
+
+
+def test_dark_theme(live_server, browser, role_objects):  # noqa: F811
+    """Django's dark theme (the system setting, or the admin's theme switch) keeps the
+    contrast: one page of each kind, as the superuser sees it."""
+    user = _staff(None, "dunkel.chefin")
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(base_url=live_server.url, color_scheme="dark")
+    context.add_init_script(AXE_SCRIPT)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    event = role_objects["events.event"].pk
+    registration = role_objects["registrations.registration"].pk
+    problems = {}
+    for url in (
+        reverse("admin:index"),
+        reverse("admin:events_event_changelist"),
+        reverse("admin:events_event_change", args=[event]),
+        reverse("admin:events_event_attendance", args=[event]),
+        reverse("admin:registrations_registration_change", args=[registration]),
+        reverse("admin:retention_retentionschedule_changelist"),
+        reverse("admin:auth_group_add"),
+        reverse("admin:staffauth_loginattempt_changelist"),
+    ):
+        page.goto(url)
+        expect(page.locator("html")).to_have_attribute("data-theme", "auto")
+        if found := _violations(page):
+            problems[url] = found
+    context.close()
+    assert not problems, "\n".join(f"{url}: {found}" for url, found in problems.items())

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from kundenportal.core.formatting import datetime_text
 
 from .models import AuthenticatorApp, BackupCodes, LoginAttempt, LoginFailure, LoginRecord
+from .services import second_factor_devices_delete
 
 
 def titled(filter_class, title):
@@ -82,6 +83,14 @@ class DeviceAdmin(ReadOnlyLabelsAdmin):
         if not count:
             return "0"
         return format_html("{} (zuletzt {})", count, _moment(device.throttling_failure_timestamp))
+
+    def delete_model(self, request, obj):
+        second_factor_devices_delete(devices=[obj], actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        second_factor_devices_delete(
+            devices=list(queryset.select_related("user")), actor=request.user
+        )
 
     def get_deleted_objects(self, objs, request):
         """The confirmation page names the devices in German (Django would list django-otp's

@@ -416,3 +416,19 @@ def test_the_second_factor_page_is_linked_from_every_admin_page(staff):
     client.force_login(staff)
     html = client.get(reverse("admin:index")).content.decode()
     assert f'<a href="{reverse("admin:second_factor_backup_codes")}">Zweiter Faktor</a>' in html
+
+
+def test_deleting_a_device_in_the_back_office_is_audited(staff):
+    chef = PersonFactory(username="chef.in", is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(chef)
+    device = totp_device_for(staff)
+    url = reverse("admin:staffauth_authenticatorapp_delete", args=[device.pk])
+    page = client.get(url).content.decode()
+    assert "Authenticator-App" in page
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    entry = AuditEntry.objects.get(action="staff.second_factor_reset")
+    assert entry.object_id == str(staff.pk)
+    assert entry.actor_id == chef.pk
+    assert entry.data == {"devices": 1, "kinds": ["totpdevice"]}

@@ -19,7 +19,7 @@ from kundenportal.privacy.models import DeletionRequest
 from kundenportal.registrations.models import Registration
 from kundenportal.retention.selectors import retention_next_run, retention_schedule
 
-from .selectors import CONFIRMATION_DUE_DAYS, event_work_counts
+from .selectors import CONFIRMATION_DUE_DAYS, event_work_conditions, event_work_counts
 
 # The parameter of the event list's filter "Zu erledigen" (EventWorkFilter).
 EVENT_WORK_PARAMETER = "zu_erledigen"
@@ -48,26 +48,20 @@ class EventWorkFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        from .selectors import event_work_conditions
-
         conditions = event_work_conditions(today=timezone.localdate())
         if self.value() in conditions:
             return queryset.filter(conditions[self.value()])
         return queryset
 
 
-def _list(model, **filters) -> str:
-    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+def _list(name: str, **filters) -> str:
+    """The admin list ``app_model``, filtered."""
+    url = reverse(f"admin:{name}_changelist")
     return f"{url}?{urlencode(filters)}" if filters else url
 
 
 def _events(kind: str) -> str:
-    return _list_by_label("events_event", **{EVENT_WORK_PARAMETER: kind})
-
-
-def _list_by_label(name: str, **filters) -> str:
-    url = reverse(f"admin:{name}_changelist")
-    return f"{url}?{urlencode(filters)}" if filters else url
+    return _list("events_event", **{EVENT_WORK_PARAMETER: kind})
 
 
 def _purge_count() -> int:
@@ -97,7 +91,7 @@ ENTRIES = [
             "%(count)d Anmeldung wartet auf Prüfung",
             "%(count)d Anmeldungen warten auf Prüfung",
         ),
-        lambda: _list(Registration, review__exact=Registration.Review.PENDING),
+        lambda: _list("registrations_registration", review__exact=Registration.Review.PENDING),
     ),
     _Entry(
         "address_changes",
@@ -107,21 +101,21 @@ ENTRIES = [
             "%(count)d Adressänderung wartet auf Prüfung",
             "%(count)d Adressänderungen warten auf Prüfung",
         ),
-        lambda: _list(AddressChange, status__exact=AddressChange.Status.PENDING),
+        lambda: _list("companies_addresschange", status__exact=AddressChange.Status.PENDING),
     ),
     _Entry(
         "deletion_requests",
         ("privacy.change_deletionrequest",),
         lambda c: DeletionRequest.objects.filter(status=DeletionRequest.Status.OPEN).count(),
         _n("%(count)d offener Löschantrag", "%(count)d offene Löschanträge"),
-        lambda: _list(DeletionRequest, status__exact=DeletionRequest.Status.OPEN),
+        lambda: _list("privacy_deletionrequest", status__exact=DeletionRequest.Status.OPEN),
     ),
     _Entry(
         "failed_mails",
         ("notifications.change_outboxmail",),
         lambda c: OutboxMail.objects.filter(status=OutboxMail.Status.FAILED).count(),
         _n("%(count)d E-Mail fehlgeschlagen", "%(count)d E-Mails fehlgeschlagen"),
-        lambda: _list(OutboxMail, status__exact=OutboxMail.Status.FAILED),
+        lambda: _list("notifications_outboxmail", status__exact=OutboxMail.Status.FAILED),
     ),
     _Entry(
         "confirm_events",
@@ -171,7 +165,7 @@ ENTRIES = [
             )
             % {"count": n, "days": PURGE_PREVIEW_DAYS}
         ),
-        lambda: _list_by_label("retention_retentionschedule"),
+        lambda: _list("retention_retentionschedule"),
     ),
 ]
 

@@ -108,8 +108,8 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        # Project-wide overrides of other apps' templates (admin/base_site.html), found before
-        # the apps' own folders.
+        # Project-wide overrides of other apps' templates (Django's admin: accessibility,
+        # German texts, the legal links in admin/base_site.html), found before the apps' own.
         "DIRS": [BASE_DIR / "kundenportal" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -404,6 +404,8 @@ AXES_VERBOSE = False
 # No table of every successful login (who, when, from where): data minimisation. Failed
 # attempts are kept only until their cool-off has passed.
 AXES_DISABLE_ACCESS_LOG = True
+# The back office shows the throttling rows through German pages of its own (staffauth.admin).
+AXES_ENABLE_ADMIN = False
 # Number of proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int(
     "TRUSTED_PROXY_COUNT", default=1 if env.bool("BEHIND_PROXY", default=False) else 0

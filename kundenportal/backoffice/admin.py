@@ -25,6 +25,7 @@ from kundenportal.accounts.admin import PersonAdmin as PersonAdminBase
 from kundenportal.accounts.models import Person
 from kundenportal.audit.admin import audit_list_view
 from kundenportal.confirmations.admin import EventConfirmationMixin
+from kundenportal.core.admin_inlines import LabelledTabularInline
 from kundenportal.core.uploads import allowed_extensions
 from kundenportal.documents.admin import URL_FIELD_OVERRIDES
 from kundenportal.documents.models import CourseDocument, OnlineLink
@@ -42,9 +43,10 @@ from . import downloads
 from .forms import CertificateUploadForm, CourseDocumentsUploadForm
 from .selectors import attendance_list, event_certificate_counts, events_with_cancel_counts
 from .services import attendance_record, event_cancel, event_has_begun
+from .work_queue import EventWorkFilter
 
 
-class OnlineLinkInline(admin.TabularInline):
+class OnlineLinkInline(LabelledTabularInline):
     model = OnlineLink
     formfield_overrides = URL_FIELD_OVERRIDES
     extra = 0
@@ -57,7 +59,7 @@ class OnlineLinkInline(admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class CourseDocumentInline(admin.TabularInline):
+class CourseDocumentInline(LabelledTabularInline):
     """The event's documents, to see and open; new ones come through "Unterlagen hochladen"
     (several at once), deletion through the document's own page (which also deletes the
     file)."""
@@ -403,6 +405,7 @@ class EventBackofficeMixin:
 @admin.register(Event)
 class EventAdmin(EventBackofficeMixin, EventConfirmationMixin, EventAdminBase):
     list_display = [*EventAdminBase.list_display, "held_back"]
+    list_filter = [*EventAdminBase.list_filter, EventWorkFilter]
     actions = ["confirm_events", "cancel_events", "generate_certificates"]
     inlines = [OnlineLinkInline, CourseDocumentInline]
     # Extends the confirmations' template, which extends the admin's.

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from kundenportal.documents.models import Certificate
@@ -89,4 +91,48 @@ def event_certificate_files(*, event: Event) -> QuerySet:
         Certificate.objects.filter(participation__event=event, revoked_at__isnull=True)
         .order_by("participation__person__last_name", "participation__person__first_name", "id")
         .values("id", "file", "filename")
+    )
+
+
+# --- The start page's work queue -------------------------------------------------------------
+# Events starting within this many days still without a Durchführungsbestätigung.
+CONFIRMATION_DUE_DAYS = 14
+
+
+def event_work_conditions(*, today: dt.date) -> dict[str, Q]:
+    """The events that wait for staff, by kind of work (each a condition on ``Event``): the
+    work queue counts them and the event list's filter "Zu erledigen" shows the same rows."""
+    valid_certificate = Certificate.objects.filter(
+        participation=OuterRef("pk"), revoked_at__isnull=True
+    )
+    attended = Participation.objects.filter(
+        event=OuterRef("pk"), status=Participation.Status.ATTENDED
+    )
+    finished = Q(last_day__lt=today, status=Event.Status.CONFIRMED)
+    return {
+        "bestaetigen": Q(
+            status=Event.Status.PUBLISHED,
+            first_day__gte=today,
+            first_day__lte=today + dt.timedelta(days=CONFIRMATION_DUE_DAYS),
+        ),
+        # Over, people were booked, and nobody is recorded as attended yet.
+        "teilnahme": finished
+        & Q(
+            Exists(
+                Participation.objects.filter(
+                    event=OuterRef("pk"), status=Participation.Status.CONFIRMED
+                )
+            )
+        )
+        & ~Q(Exists(attended)),
+        # Over, and someone attended who has no valid certificate.
+        "bescheinigungen": finished & Q(Exists(attended.filter(~Exists(valid_certificate)))),
+    }
+
+
+def event_work_counts(*, today: dt.date) -> dict[str, int]:
+    """How many events wait for each kind of work (one query)."""
+    conditions = event_work_conditions(today=today)
+    return Event.objects.aggregate(
+        **{kind: Count("pk", filter=condition) for kind, condition in conditions.items()}
     )

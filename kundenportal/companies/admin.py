@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kundenportal.audit.admin import AuditedModelAdmin
 from kundenportal.core.text import match_key
@@ -81,7 +82,11 @@ class AddressChangeAdmin(AuditedModelAdmin, admin.ModelAdmin):
             else:
                 done += 1
         self.message_user(
-            request, _("%(count)d Adressänderung(en) %(verb)s.") % {"count": done, "verb": verb}
+            request,
+            ngettext(
+                "%(count)d Adressänderung %(verb)s.", "%(count)d Adressänderungen %(verb)s.", done
+            )
+            % {"count": done, "verb": verb},
         )
 
     @admin.action(

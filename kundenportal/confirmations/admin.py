@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from kundenportal.events.models import Event
 
@@ -51,14 +52,20 @@ class EventConfirmationMixin:
             except ValidationError as exc:
                 self.message_user(request, f"{event}: {' '.join(exc.messages)}", messages.ERROR)
                 continue
-            text = _(
-                "%(event)s: Durchführung bestätigt, %(mails)d Bestätigung(en) mit Zugangsdaten "
-                "in den Versand gegeben."
+            text = ngettext(
+                "%(event)s: Durchführung bestätigt, %(mails)d Bestätigung mit Zugangsdaten "
+                "in den Versand gegeben.",
+                "%(event)s: Durchführung bestätigt, %(mails)d Bestätigungen mit Zugangsdaten "
+                "in den Versand gegeben.",
+                result.mails,
             ) % {"event": event, "mails": result.mails}
             if result.held_back:
-                text += " " + _(
-                    "%(count)d Teilnahme(n) werden zurückgehalten, bis die Prüfung ihrer "
-                    "Anmeldung abgeschlossen ist."
+                text += " " + ngettext(
+                    "%(count)d Teilnahme wird zurückgehalten, bis die Prüfung ihrer "
+                    "Anmeldung abgeschlossen ist.",
+                    "%(count)d Teilnahmen werden zurückgehalten, bis die Prüfung ihrer "
+                    "Anmeldung abgeschlossen ist.",
+                    result.held_back,
                 ) % {"count": result.held_back}
             self.message_user(
                 request, text, messages.WARNING if result.held_back else messages.SUCCESS

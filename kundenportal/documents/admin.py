@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kundenportal.audit.admin import AuditedModelAdmin
 from kundenportal.core.files import file_delete_after_commit
@@ -239,7 +240,10 @@ class CertificateAdmin(AuditedModelAdmin, StoredFileAdmin):
                 done += 1
         self.message_user(
             request,
-            _("%(count)d Bescheinigung(en) widerrufen.") % {"count": done},
+            ngettext(
+                "%(count)d Bescheinigung widerrufen.", "%(count)d Bescheinigungen widerrufen.", done
+            )
+            % {"count": done},
             messages.SUCCESS if done else messages.INFO,
         )
 

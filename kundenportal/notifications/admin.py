@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from kundenportal.audit.admin import AuditedModelAdmin
 
@@ -68,15 +69,23 @@ class OutboxMailAdmin(AuditedModelAdmin, admin.ModelAdmin):
         skipped = queryset.count() - count
         self.message_user(
             request,
-            _("%(count)d E-Mail(s) erneut in den Versand gegeben.") % {"count": count},
+            ngettext(
+                "%(count)d E-Mail erneut in den Versand gegeben.",
+                "%(count)d E-Mails erneut in den Versand gegeben.",
+                count,
+            )
+            % {"count": count},
             messages.SUCCESS,
         )
         if skipped > 0:
             self.message_user(
                 request,
-                _(
-                    "%(count)d E-Mail(s) übersprungen: nur fehlgeschlagene oder entfallene "
-                    "E-Mails können erneut gesendet werden."
+                ngettext(
+                    "%(count)d E-Mail übersprungen: nur fehlgeschlagene oder entfallene "
+                    "E-Mails können erneut gesendet werden.",
+                    "%(count)d E-Mails übersprungen: nur fehlgeschlagene oder entfallene "
+                    "E-Mails können erneut gesendet werden.",
+                    skipped,
                 )
                 % {"count": skipped},
                 messages.WARNING,

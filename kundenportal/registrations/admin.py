@@ -10,10 +10,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kundenportal.accounts.models import Person
 from kundenportal.audit.admin import AuditedModelAdmin
 from kundenportal.companies.models import AddressFields
+from kundenportal.core.admin_inlines import LabelledTabularInline
 from kundenportal.core.uploads import upload_check
 from kundenportal.events.models import Event
 from kundenportal.events.presentation import event_date_range, event_place
@@ -32,7 +34,7 @@ from .services.corrections import (
 )
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(LabelledTabularInline):
     model = Participation
     extra = 0
     can_delete = False
@@ -193,7 +195,13 @@ class RegistrationAdmin(AuditedModelAdmin, admin.ModelAdmin):
             registration_review_complete(registration=registration, actor=request.user)
             done += 1
         self.message_user(
-            request, _("Prüfung bei %(count)d Anmeldung(en) abgeschlossen.") % {"count": done}
+            request,
+            ngettext(
+                "Prüfung bei %(count)d Anmeldung abgeschlossen.",
+                "Prüfung bei %(count)d Anmeldungen abgeschlossen.",
+                done,
+            )
+            % {"count": done},
         )
 
     def changelist_view(self, request, extra_context=None):
@@ -346,7 +354,13 @@ class ParticipationAdmin(AuditedModelAdmin, admin.ModelAdmin):
             participation_promote,
         )
         self.message_user(
-            request, _("%(count)d Teilnahme(n) von der Warteliste nachgerückt.") % {"count": moved}
+            request,
+            ngettext(
+                "%(count)d Teilnahme von der Warteliste nachgerückt.",
+                "%(count)d Teilnahmen von der Warteliste nachgerückt.",
+                moved,
+            )
+            % {"count": moved},
         )
 
     @admin.action(description=_("Stornieren (Platz wird frei)"), permissions=["change"])
@@ -358,12 +372,21 @@ class ParticipationAdmin(AuditedModelAdmin, admin.ModelAdmin):
             event__in=queryset.values("event"), status=Participation.Status.WAITLISTED
         ).count()
         note = (
-            " " + _("%(count)d Person(en) stehen auf der Warteliste.") % {"count": waiting}
+            " "
+            + ngettext(
+                "%(count)d Person steht auf der Warteliste.",
+                "%(count)d Personen stehen auf der Warteliste.",
+                waiting,
+            )
+            % {"count": waiting}
             if waiting
             else ""
         )
         self.message_user(
-            request, _("%(count)d Teilnahme(n) storniert.") % {"count": cancelled} + note
+            request,
+            ngettext("%(count)d Teilnahme storniert.", "%(count)d Teilnahmen storniert.", cancelled)
+            % {"count": cancelled}
+            + note,
         )
 
     def has_rebook_permission(self, request) -> bool:
@@ -409,14 +432,21 @@ class ParticipationAdmin(AuditedModelAdmin, admin.ModelAdmin):
             if moved:
                 self.message_user(
                     request,
-                    _(
-                        "%(count)d Teilnahme(n) auf %(target)s umgebucht, davon %(waiting)d "
-                        "auf die Warteliste. Die Korrespondenzadressen erhalten eine E-Mail."
+                    ngettext(
+                        "%(count)d Teilnahme auf %(target)s umgebucht, davon %(waiting)d "
+                        "auf die Warteliste. Die Korrespondenzadresse erhält eine E-Mail.",
+                        "%(count)d Teilnahmen auf %(target)s umgebucht, davon %(waiting)d "
+                        "auf die Warteliste. Die Korrespondenzadressen erhalten eine E-Mail.",
+                        moved,
                     )
                     % {"count": moved, "target": target.number, "waiting": waitlisted}
                     + (
                         " "
-                        + _("Für %(source)s warten %(count)d Person(en) auf einen Platz.")
+                        + ngettext(
+                            "Für %(source)s wartet %(count)d Person auf einen Platz.",
+                            "Für %(source)s warten %(count)d Personen auf einen Platz.",
+                            waiting,
+                        )
                         % {"source": source.number, "count": waiting}
                         if waiting
                         else ""

@@ -10,7 +10,8 @@ from django_otp.plugins.otp_totp import apps as totp_apps
 class StaffAuthConfig(AppConfig):
     default = True
     name = "kundenportal.staffauth"
-    verbose_name = _("Anmeldung der Mitarbeitenden")
+    # Also the pages of the login throttling records (portal and back office).
+    verbose_name = _("Anmeldung und Zugriffsschutz")
 
     def ready(self):
         from django.db.models.signals import pre_save

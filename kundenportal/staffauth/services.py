@@ -206,6 +206,25 @@ def second_factor_reset(*, person, actor=None) -> int:
 
 
 @transaction.atomic
+def second_factor_devices_delete(*, devices: list[Device], actor) -> int:
+    """Staff delete single devices in the back office (*Zweiter Faktor: …*), audited like a
+    reset: one entry per person with the number and kind of devices removed."""
+    removed: dict[int, dict] = {}
+    for device in devices:
+        entry = removed.setdefault(device.user_id, {"person": device.user, "kinds": []})
+        entry["kinds"].append(device._meta.concrete_model._meta.model_name)
+        device.delete()
+    for entry in removed.values():
+        audit_log(
+            actor=actor,
+            action="staff.second_factor_reset",
+            obj=entry["person"],
+            data={"devices": len(entry["kinds"]), "kinds": sorted(entry["kinds"])},
+        )
+    return len(devices)
+
+
+@transaction.atomic
 def second_factor_demo_setup(*, person) -> tuple[str, list[str]]:
     """Demo data only: the person's app (made if missing) and fresh backup codes, so a
     developer can log in to the back office without setting up an app first.

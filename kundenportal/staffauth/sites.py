@@ -4,6 +4,7 @@ from functools import update_wrapper
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.db.models.base import ModelBase
 from django.urls import path, reverse
 
 from .services import second_factor_required
@@ -16,6 +17,27 @@ class StaffAdminSite(admin.AdminSite):
     checks, so no page of the back office opens on a password alone. A staff member between
     the two steps is sent to the code page instead of the login form, and may log out.
     """
+
+    # django-otp registers English admins of its devices when its apps load; the back office
+    # shows the devices through German proxies instead (staffauth.admin).
+    DECLINED = frozenset({"otp_totp.totpdevice", "otp_static.staticdevice"})
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        models = (
+            [model_or_iterable] if isinstance(model_or_iterable, ModelBase) else model_or_iterable
+        )
+        models = [m for m in models if m._meta.label_lower not in self.DECLINED]
+        if models:
+            super().register(models, admin_class, **options)
+
+    # The start page begins with the staff member's open work (backoffice.work_queue).
+    index_template = "admin/backoffice/index.html"
+
+    def index(self, request, extra_context=None):
+        from kundenportal.backoffice.work_queue import work_queue
+
+        context = {"work_queue": work_queue(user=request.user), **(extra_context or {})}
+        return super().index(request, extra_context=context)
 
     def second_factor_pending(self, request) -> bool:
         user = request.user

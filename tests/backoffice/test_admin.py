@@ -228,7 +228,7 @@ def test_online_links_are_edited_on_the_event_page(staff_client):
 def test_generate_certificates_from_the_event_page(staff_client, past_event):
     Participation.objects.filter(event=past_event).update(status="attended")
     page = staff_client.get(url("certificates", past_event.pk)).content.decode()
-    assert "Ja, 3 Bescheinigung(en) erzeugen" in page
+    assert "Ja, 3 Bescheinigungen erzeugen" in page
     done = staff_client.post(url("certificates", past_event.pk), follow=True)
     assert "3 Bescheinigung(en) erzeugt" in done.content.decode()
     assert Certificate.objects.count() == 3

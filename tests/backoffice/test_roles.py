@@ -80,9 +80,6 @@ CUSTOM_URLS = {
     "documents_certificate_reissue": _all("documents.revoke_certificate"),
     "qualifications_qualificationexpiry_csv": _all("qualifications.view_qualificationexpiry"),
     "qualifications_qualificationexpiry_xlsx": _all("qualifications.view_qualificationexpiry"),
-    # django-otp's own pages of an authenticator app (no role holds device rights).
-    "otp_totp_totpdevice_config": _all("otp_totp.change_totpdevice"),
-    "otp_totp_totpdevice_qrcode": _all("otp_totp.change_totpdevice"),
 }
 
 # (model, action) → the permissions it needs.
@@ -116,8 +113,6 @@ ACTIONS = {
     ("integrations.integration", "revoke"): _all("integrations.change_integration"),
     ("integrations.webhookdelivery", "resend"): _all("integrations.change_webhookdelivery"),
     ("legal.legaltext", "publish"): _all("legal.change_legaltext"),
-    # django-axes' own action (no role sees the axes lists).
-    ("axes.accessattempt", "cleanup_expired_attempts"): _all("axes.delete_accessattempt"),
 }
 
 
@@ -170,13 +165,14 @@ def objects():
         ),
         "audit.auditentry": entry,
         "auth.group": Group.objects.get(name=MARKETING),
-        "axes.accessattempt": AccessAttempt.objects.create(
+        # The login tables of django-axes and django-otp, through their German proxies.
+        "staffauth.loginattempt": AccessAttempt.objects.create(
             **axes, get_data="", post_data="", failures_since_start=1
         ),
-        "axes.accesslog": AccessLog.objects.create(**axes),
-        "axes.accessfailurelog": AccessFailureLog.objects.create(**axes),
-        "otp_totp.totpdevice": TOTPDevice.objects.create(user=PersonFactory(is_staff=True)),
-        "otp_static.staticdevice": StaticDevice.objects.create(user=PersonFactory(is_staff=True)),
+        "staffauth.loginrecord": AccessLog.objects.create(**axes),
+        "staffauth.loginfailure": AccessFailureLog.objects.create(**axes),
+        "staffauth.authenticatorapp": TOTPDevice.objects.create(user=PersonFactory(is_staff=True)),
+        "staffauth.backupcodes": StaticDevice.objects.create(user=PersonFactory(is_staff=True)),
         "integrations.integration": integration,
         "integrations.webhooksubscription": subscription,
         "integrations.webhookdelivery": WebhookDelivery.objects.create(
@@ -197,8 +193,6 @@ def _custom_url_args(name, objects):
         "registrations_import_customers": [],
         "registrations_participation_reassign": [participation.pk],
         "documents_certificate_revoke": [objects["documents.certificate"].pk],
-        "otp_totp_totpdevice_config": [objects["otp_totp.totpdevice"].pk],
-        "otp_totp_totpdevice_qrcode": [objects["otp_totp.totpdevice"].pk],
         "documents_certificate_reissue": [objects["documents.certificate"].pk],
         "qualifications_qualificationexpiry_csv": [],
         "qualifications_qualificationexpiry_xlsx": [],

@@ -59,7 +59,7 @@ def test_register_confirm_mail_first_login_document_logout(
     page.goto(f"{live_server.url}/verwaltung/events/event/{event.pk}/change/")
     page.get_by_role("link", name="Durchführung bestätigen").click()
     page.get_by_role("button", name="Ja, Durchführung bestätigen").click()
-    expect(page.locator(".messagelist")).to_contain_text("1 Bestätigung(en) mit Zugangsdaten")
+    expect(page.locator(".messagelist")).to_contain_text("1 Bestätigung mit Zugangsdaten")
     page.context.clear_cookies()
 
     # 3. The Durchführungsbestätigung arrives with username and initial password.

@@ -49,14 +49,12 @@ def test_action_asks_first_then_confirms(staff_client, event_with_review):
     assert page.status_code == 200
     html = page.content.decode()
     assert "Ja, Durchführung bestätigen" in html
-    assert "1 Teilnahme(n) gehören zu Anmeldungen, die noch geprüft werden" in html
+    assert "1 Teilnahme gehört zu Anmeldungen, die noch geprüft werden" in html
     assert OutboxMail.objects.count() == 0
 
     done = staff_client.post(url, {**data, "post": "yes"}, follow=True)
     messages = [str(m) for m in done.context["messages"]]
-    assert any(
-        "3 Bestätigung(en)" in m and "1 Teilnahme(n) werden zurückgehalten" in m for m in messages
-    )
+    assert any("3 Bestätigungen" in m and "1 Teilnahme wird zurückgehalten" in m for m in messages)
     event_with_review.refresh_from_db()
     assert event_with_review.status == Event.Status.CONFIRMED
     assert OutboxMail.objects.filter(template="confirmation").count() == 3

@@ -42,9 +42,9 @@ def test_staff_confirms_event_and_booker_receives_three_credentials(
     page.get_by_role("button", name="Ja, Durchführung bestätigen").click()
 
     expect(page.locator(".messagelist")).to_contain_text(
-        "3 Bestätigung(en) mit Zugangsdaten in den Versand gegeben"
+        "3 Bestätigungen mit Zugangsdaten in den Versand gegeben"
     )
-    expect(page.locator(".messagelist")).to_contain_text("1 Teilnahme(n) werden zurückgehalten")
+    expect(page.locator(".messagelist")).to_contain_text("1 Teilnahme wird zurückgehalten")
 
     assert outbox_process().sent == 3
     mails = [m for m in smtp_server.received if m.rcpt_tos == ["personal@firma.example"]]

@@ -158,9 +158,7 @@ def test_admin_rebook_action_with_a_form(client, staff, booked):
     assert "K-2611" in html and "ausgebucht – Warteliste" in html
     assert "K-2612" in html and "10 Plätze frei" in html
     done = client.post(reverse(CHANGELIST), {**data, "post": "yes", "target": full.pk}, follow=True)
-    assert (
-        "1 Teilnahme(n) auf K-2611 umgebucht, davon 1 auf die Warteliste" in done.content.decode()
-    )
+    assert "1 Teilnahme auf K-2611 umgebucht, davon 1 auf die Warteliste" in done.content.decode()
     moved = Participation.objects.get(event=full, person=booked.person)
     assert moved.status == Participation.Status.WAITLISTED
     change = client.get(reverse("admin:registrations_participation_change", args=[moved.pk]))

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.test import Client
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -343,14 +343,18 @@ def test_the_device_pages_of_the_admin_show_no_key(staff):
     device = totp_device_for(staff)
     client = Client()
     client.force_login(staff)
-    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    page = client.get(reverse("admin:staffauth_authenticatorapp_change", args=[device.pk]))
     assert page.status_code == 200
     assert device.key not in page.content.decode()
-    for view in ("otp_totp_totpdevice_config", "otp_totp_totpdevice_qrcode"):
-        assert client.get(reverse(f"admin:{view}", args=[device.pk])).status_code == 403
+    # django-otp's pages with the key and its QR code do not exist in the back office.
+    for view in ("config", "qrcode"):
+        url = f"/verwaltung/otp_totp/totpdevice/{device.pk}/{view}/"
+        assert client.get(url).status_code == 404
+        with pytest.raises(NoReverseMatch):
+            reverse(f"admin:otp_totp_totpdevice_{view}", args=[device.pk])
     backup = StaticDevice.objects.create(user=staff, name="Sicherungscodes")
     backup.token_set.create(token=backup_code_digest("abcd2345"))
-    page = client.get(reverse("admin:otp_static_staticdevice_change", args=[backup.pk]))
+    page = client.get(reverse("admin:staffauth_backupcodes_change", args=[backup.pk]))
     assert page.status_code == 200
     assert "abcd2345" not in page.content.decode()
     assert backup_code_digest("abcd2345") not in page.content.decode()
@@ -395,3 +399,36 @@ def test_the_code_pages_check_the_csrf_token(staff):
         response = client.post(reverse(name), {"code": totp_code(device.bin_key)})
         assert response.status_code == 403, name
     assert client.get(PERSONS).status_code == 302
+
+
+def test_the_backup_codes_page_leads_back_to_the_back_office(staff):
+    client = Client()
+    client.force_login(staff)
+    page = client.get(reverse("admin:second_factor_backup_codes")).content.decode()
+    assert f'href="{reverse("admin:index")}">Zurück zur Verwaltung</a>' in page
+    back = reverse("admin:events_event_changelist")
+    page = client.get(reverse("admin:second_factor_backup_codes") + f"?next={back}")
+    assert f'href="{back}">Zurück zur Verwaltung</a>' in page.content.decode()
+
+
+def test_the_second_factor_page_is_linked_from_every_admin_page(staff):
+    client = Client()
+    client.force_login(staff)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert f'<a href="{reverse("admin:second_factor_backup_codes")}">Zweiter Faktor</a>' in html
+
+
+def test_deleting_a_device_in_the_back_office_is_audited(staff):
+    chef = PersonFactory(username="chef.in", is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(chef)
+    device = totp_device_for(staff)
+    url = reverse("admin:staffauth_authenticatorapp_delete", args=[device.pk])
+    page = client.get(url).content.decode()
+    assert "Authenticator-App" in page
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    entry = AuditEntry.objects.get(action="staff.second_factor_reset")
+    assert entry.object_id == str(staff.pk)
+    assert entry.actor_id == chef.pk
+    assert entry.data == {"devices": 1, "kinds": ["totpdevice"]}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.forms import Form
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kundenportal.events.models import Event
 from kundenportal.integrations.models import Integration, IntegrationActor
@@ -142,9 +143,12 @@ def booking_create(
                 # Raising rolls the whole booking back: no account, no mail, no seat.
                 raise Problem(
                     409,
-                    _(
+                    ngettext(
+                        "Die Veranstaltung %(number)s hat keinen freien Platz für "
+                        "%(count)d Person.",
                         "Die Veranstaltung %(number)s hat nicht genug freie Plätze für "
-                        "%(count)d Person(en)."
+                        "%(count)d Personen.",
+                        len(booking.participants),
                     )
                     % {"number": event.number, "count": len(booking.participants)},
                     kind="ausgebucht",

@@ -20,6 +20,7 @@ from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kundenportal.accounts.admin import PersonAdmin as PersonAdminBase
 from kundenportal.accounts.models import Person
@@ -234,11 +235,22 @@ class EventBackofficeMixin:
                 continue
             self.message_user(
                 request,
-                _(
-                    "%(event)s abgesagt: %(count)d Teilnahme(n) storniert, %(mails)d "
-                    "Absage-E-Mail(s) in den Versand gegeben."
-                )
-                % {"event": event, "count": result.participations, "mails": result.mails},
+                _("%(event)s abgesagt: %(cancelled)s, %(mailed)s.")
+                % {
+                    "event": event,
+                    "cancelled": ngettext(
+                        "%(count)d Teilnahme storniert",
+                        "%(count)d Teilnahmen storniert",
+                        result.participations,
+                    )
+                    % {"count": result.participations},
+                    "mailed": ngettext(
+                        "%(count)d Absage-E-Mail in den Versand gegeben",
+                        "%(count)d Absage-E-Mails in den Versand gegeben",
+                        result.mails,
+                    )
+                    % {"count": result.mails},
+                },
                 messages.SUCCESS,
             )
 
@@ -291,7 +303,11 @@ class EventBackofficeMixin:
             else:
                 self.message_user(
                     request,
-                    _("%(count)d Unterlage(n) für %(event)s gespeichert: %(names)s")
+                    ngettext(
+                        "%(count)d Unterlage für %(event)s gespeichert: %(names)s",
+                        "%(count)d Unterlagen für %(event)s gespeichert: %(names)s",
+                        len(documents),
+                    )
                     % {
                         "count": len(documents),
                         "event": event.number,
@@ -323,9 +339,12 @@ class EventBackofficeMixin:
                 continue
             self.message_user(
                 request,
-                _(
-                    "%(event)s: %(created)d Bescheinigung(en) erzeugt und per E-Mail "
-                    "angekündigt; %(present)d waren bereits vorhanden."
+                ngettext(
+                    "%(event)s: %(created)d Bescheinigung erzeugt und per E-Mail angekündigt; "
+                    "%(present)d waren bereits vorhanden.",
+                    "%(event)s: %(created)d Bescheinigungen erzeugt und per E-Mail "
+                    "angekündigt; %(present)d waren bereits vorhanden.",
+                    result.created,
                 )
                 % {
                     "event": event.number,

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from kundenportal.audit.services import audit_log
 
@@ -178,6 +178,11 @@ class WebhookDeliveryAdmin(BreadcrumbStyle, admin.ModelAdmin):
         )
         self.message_user(
             request,
-            _("%(count)d Zustellung(en) werden erneut gesendet.") % {"count": count},
+            ngettext(
+                "%(count)d Zustellung wird erneut gesendet.",
+                "%(count)d Zustellungen werden erneut gesendet.",
+                count,
+            )
+            % {"count": count},
             messages.SUCCESS,
         )

@@ -36,7 +36,8 @@ class Command(BaseCommand):
             for error in report.errors:
                 self.stderr.write(str(error))
             raise CommandError(
-                f"{len(report.errors)} fehlerhafte Zeile(n): nichts wurde importiert."
+                f"{len(report.errors)} fehlerhafte "
+                f"{'Zeile' if len(report.errors) == 1 else 'Zeilen'}: nichts wurde importiert."
             )
         if not quiet_rows:
             for row in report.rows:

@@ -20,4 +20,6 @@ class Command(BaseCommand):
         if person is None:
             raise CommandError(f"Kein Konto mit dem Benutzernamen „{username}“.")
         count = second_factor_reset(person=person)
-        self.stdout.write(f"{count} Gerät(e) von {person.get_username()} entfernt.")
+        self.stdout.write(
+            f"{count} {'Gerät' if count == 1 else 'Geräte'} von {person.get_username()} entfernt."
+        )

@@ -196,7 +196,6 @@ def run_job(explain: bool) -> None:
     _setup()
     import resource
 
-    from django.conf import settings
     from django.db import connection
     from django.utils import timezone
 
@@ -209,14 +208,18 @@ def run_job(explain: bool) -> None:
 
         q = Qualification.objects.order_by("pk").first()
         lead, first, last = _windows(timezone.localdate())[0]
-        query = reminder_candidates(
-            qualification_id=q.pk,
-            refresh_months=q.refresh_months,
-            first=first,
-            last=last,
-            lead_days=lead,
-            today=timezone.localdate(),
-        ).values("pk")[: settings.QUALIFICATION_REMINDER_BATCH_SIZE]
+        query = (
+            reminder_candidates(
+                qualification_id=q.pk,
+                refresh_months=q.refresh_months,
+                first=first,
+                last=last,
+                lead_days=lead,
+                today=timezone.localdate(),
+            )
+            .order_by()
+            .values("pk", "person_id", "person__email", "event__last_day")
+        )
         sql, params = query.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)

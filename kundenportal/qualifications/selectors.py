@@ -256,11 +256,15 @@ def reminder_candidates(
     start, end = rules.last_days_for_valid_until(
         first=first, last=last, refresh_months=refresh_months
     )
-    courses = Q(
-        event__qualification_id=qualification_id,
-        event__last_day__gte=start,
-        event__last_day__lte=end,
+    # The few events first (the index on qualification and last day), then their
+    # participations by event (an index too): written as one join, the planner may take the
+    # events' share of all participations for large and scan them all.
+    event_ids = list(
+        Event.objects.filter(
+            qualification_id=qualification_id, last_day__gte=start, last_day__lte=end
+        ).values_list("pk", flat=True)
     )
+    courses = Q(event_id__in=event_ids)
     return (
         _latest_courses(today=today, courses=courses)
         .exclude(_later_booked_course(today=today))

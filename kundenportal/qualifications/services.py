@@ -117,21 +117,22 @@ def qualification_reminders_send(*, today: dt.date | None = None) -> ReminderRun
                 last=last,
                 lead_days=lead,
                 today=today,
-            ).order_by("pk")
-            after = 0
-            while True:
-                rows = list(
-                    candidates.filter(pk__gt=after).values(
-                        "pk",
-                        "person_id",
-                        "person__email",
-                        "registration__correspondence_email",
-                        "event__last_day",
-                    )[:batch]
+            ).order_by()
+            # All of the window's due rows at once (as many as are due, not as many as there
+            # are certificates; no ORDER BY, which could lead the planner to walk the whole
+            # table in key order), then written in chunks.
+            due = list(
+                candidates.values(
+                    "pk",
+                    "person_id",
+                    "person__email",
+                    "registration__correspondence_email",
+                    "event__last_day",
                 )
-                if not rows:
-                    break
-                after = rows[-1]["pk"]
+            )
+            due.sort(key=lambda row: row["pk"])
+            for start in range(0, len(due), batch):
+                rows = due[start : start + batch]
                 for row in rows:
                     row["valid_until"] = qualification_valid_until(
                         last_day=row["event__last_day"],

@@ -54,7 +54,8 @@ def _token_page(request, integration: Integration, token: str) -> TemplateRespon
         "admin/integrations/token.html",
         {
             **admin.site.each_context(request),
-            "title": _("Token der Schnittstelle „%(name)s“") % {"name": integration.name},
+            "title": _("Zugangsschlüssel der Schnittstelle „%(name)s“")
+            % {"name": integration.name},
             "integration": integration,
             "token": token,
             "opts": Integration._meta,
@@ -103,7 +104,9 @@ class IntegrationAdmin(SuperuserOnly, BreadcrumbStyle, admin.ModelAdmin):
         # The token is shown on this page once and never again.
         return _token_page(request, obj, request._integration_token)
 
-    @admin.action(description=gettext_lazy("Neues Token erzeugen (altes wird ungültig)"))
+    @admin.action(
+        description=gettext_lazy("Neuen Zugangsschlüssel erzeugen (der alte wird ungültig)")
+    )
     def rotate_token(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(
@@ -115,11 +118,11 @@ class IntegrationAdmin(SuperuserOnly, BreadcrumbStyle, admin.ModelAdmin):
         integration.refresh_from_db()
         return _token_page(request, integration, token)
 
-    @admin.action(description=gettext_lazy("Token widerrufen"))
+    @admin.action(description=gettext_lazy("Zugangsschlüssel widerrufen"))
     def revoke(self, request, queryset):
         for integration in queryset:
             integration_revoke(integration=integration, actor=request.user)
-        self.message_user(request, _("Die Tokens wurden widerrufen."), messages.SUCCESS)
+        self.message_user(request, _("Die Zugangsschlüssel wurden widerrufen."), messages.SUCCESS)
 
 
 @admin.register(WebhookSubscription)

@@ -36,9 +36,11 @@ class Integration(models.Model):
     )
     # The first characters of the token, so staff can tell which token a system uses.
     token_prefix = models.CharField(
-        _("Token beginnt mit"), max_length=16, blank=True, editable=False
+        _("Zugangsschlüssel beginnt mit"), max_length=16, blank=True, editable=False
     )
-    token_created_at = models.DateTimeField(_("Token erstellt am"), null=True, blank=True)
+    token_created_at = models.DateTimeField(
+        _("Zugangsschlüssel erstellt am"), null=True, blank=True
+    )
     is_active = models.BooleanField(_("Aktiv"), default=True)
     revoked_at = models.DateTimeField(_("Widerrufen am"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("Zuletzt verwendet"), null=True, blank=True)
@@ -70,6 +72,8 @@ class RateWindow(models.Model):
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("Anfragezähler")
+        verbose_name_plural = _("Anfragezähler")
         constraints = [
             models.UniqueConstraint(fields=["integration", "window"], name="rate_window_unique")
         ]
@@ -94,6 +98,8 @@ class IdempotencyKey(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
+        verbose_name = _("Wiederholungsschlüssel")
+        verbose_name_plural = _("Wiederholungsschlüssel")
         constraints = [
             models.UniqueConstraint(
                 fields=["integration", "operation", "key"], name="idempotency_key_unique"

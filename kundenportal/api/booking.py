@@ -144,7 +144,7 @@ def booking_create(
                 raise Problem(
                     409,
                     ngettext(
-                        "Die Veranstaltung %(number)s hat keinen freien Platz für "
+                        "Die Veranstaltung %(number)s hat nicht genug freie Plätze für "
                         "%(count)d Person.",
                         "Die Veranstaltung %(number)s hat nicht genug freie Plätze für "
                         "%(count)d Personen.",

@@ -76,3 +76,17 @@ def test_demo_participant_has_a_lapsing_and_a_lapsed_fachkunde_and_a_reminder(cl
     # One reminder for the demo participant (and one for a colleague), however often seeded.
     reminders = OutboxMail.objects.filter(template=REMINDER_MAIL)
     assert reminders.filter(to=["juergen.groesse@stadtwerke-goerlitz.example"]).count() == 1
+
+
+def test_demo_data_print_an_api_token_that_works_once_per_run(client):
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    first = out.getvalue().split("Authorization: Bearer ")[1].split()[0]
+    again = io.StringIO()
+    call_command("seed_demo", stdout=again)
+    second = again.getvalue().split("Authorization: Bearer ")[1].split()[0]
+
+    assert first != second
+    assert client.get("/api/v1/events", HTTP_AUTHORIZATION=f"Bearer {second}").status_code == 200
+    # The printed token of the earlier run no longer opens anything (rotated).
+    assert client.get("/api/v1/events", HTTP_AUTHORIZATION=f"Bearer {first}").status_code == 401

@@ -21,6 +21,8 @@ from kundenportal.backoffice.roles import AUSWERTUNG, MARKETING, SEMINARVERWALTU
 from kundenportal.companies.models import Company
 from kundenportal.core.text import match_key
 from kundenportal.events.models import Event, Qualification
+from kundenportal.integrations.models import Integration, Scope
+from kundenportal.integrations.services import integration_create, integration_token_rotate
 from kundenportal.qualifications.services import qualification_reminders_send
 from kundenportal.registrations.models import Participation, Registration
 from kundenportal.staffauth.services import second_factor_demo_setup
@@ -160,6 +162,8 @@ EVENTS = [
     ),
 ]
 
+DEMO_INTEGRATION = "Seminarverwaltung (Demo)"
+
 # Fachkunden (name, legal basis, refresh months) and the courses that grant (G) or refresh (F)
 # them. The demo participant's: Entsorgungsfachbetriebe lapses within 120 days (so the worker
 # mails the reminder), Trinkwasserhygiene has lapsed; both have a bookable refresher.
@@ -279,12 +283,31 @@ class Command(BaseCommand):
         participant.set_password(participant_password)
         participant.own_password_set_at = participant.own_password_set_at or timezone.now()
         participant.save()
+        api_token = self._integration()
         self.stdout.write(
             self.style.SUCCESS("Demo data ready.\n")
             + "".join(lines)
             + "  Teilnehmer (portal):".ljust(31)
             + f"{participant.username} / {participant_password}\n"
+            + "  Schnittstelle (API):".ljust(31)
+            + f"Authorization: Bearer {api_token}\n"
+            + " " * 31
+            + "Referenz: /api/v1/docs, Anleitung: docs/api.md\n"
         )
+
+    def _integration(self) -> str:
+        """A demo integration with every scope; its token is new on every run (only its
+        digest is stored, so the old one cannot be shown again)."""
+        existing = Integration.objects.filter(name=DEMO_INTEGRATION).first()
+        if existing:
+            return integration_token_rotate(integration=existing, actor=None)
+        _integration, token = integration_create(
+            name=DEMO_INTEGRATION,
+            scopes=[scope.value for scope in Scope],
+            actor=None,
+            description="Demo: das eigene Seminarverwaltungssystem des Anbieters.",
+        )
+        return token
 
     def _qualifications(self, events):
         for name, legal_basis, months, courses in QUALIFICATIONS:

@@ -36,6 +36,8 @@ _PATTERNS = [
     ),
     # Reset links carry a token that sets a password: keep the uid, drop the token.
     (re.compile(r"(/passwort-vergessen/[^/\s?#'\"]+/)[^/\s?#'\"]+"), r"\1" + REDACTED),
+    # The one-click unsubscribe link of the Fachkunde reminders is its own authority.
+    (re.compile(r"(/abbestellen/)[^/\s?#'\"]+"), r"\1" + REDACTED),
     # Query strings can carry anything (tokens, e-mail addresses, search terms).
     (re.compile(r"(/[^\s?'\"]*)\?[^\s'\"#]+"), r"\1?" + REDACTED),
     # Headers written into a text.

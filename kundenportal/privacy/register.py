@@ -1006,9 +1006,13 @@ class QualificationReminders(Category):
         ReminderOptOut.objects.filter(person_id__in=batch.pks).delete()
 
     def merge(self, *, survivor, merged_ids, actor):
-        # The surviving account keeps its own choice; the merged accounts' go with them.
-        # Their sent reminders hang on participations, which move with those.
-        return 0
+        # Whoever switched the reminders off under any of the accounts keeps them off; the
+        # sent reminders hang on participations, which move with those.
+        opted_out = ReminderOptOut.objects.filter(person_id__in=merged_ids)
+        if not opted_out.exists():
+            return 0
+        ReminderOptOut.objects.get_or_create(person=survivor)
+        return opted_out.delete()[0]
 
 
 class SecondFactor(Category):

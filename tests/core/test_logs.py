@@ -136,6 +136,15 @@ def test_reset_link_in_a_404_line_loses_its_token(client, log_lines):
     assert any("[redacted]" in line["message"] for line in log_lines())
 
 
+@pytest.mark.django_db
+def test_unsubscribe_link_in_a_404_line_loses_its_token(client, log_lines):
+    token = "eyJwIjo0Mn0:1w9Xyz:AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
+    client.get(f"/fachkunde/erinnerungen/abbestellen/{token}/gibt-es-nicht/")
+
+    assert token not in log_lines.raw()
+    assert any("[redacted]" in line["message"] for line in log_lines())
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -251,3 +251,16 @@ def test_merge_is_refused_for_participants_and_staff_without_permission(client):
     )
     assert response.status_code == 403
     assert Person.objects.filter(username__startswith="max.").count() == 2
+
+
+def test_a_merge_keeps_the_fachkunde_reminders_off_when_any_account_switched_them_off(staff):
+    from kundenportal.qualifications.models import ReminderOptOut
+
+    survivor = PersonFactory(username="greta.boehm")
+    duplicate = PersonFactory(username="greta.boehm1")
+    ReminderOptOut.objects.create(person=duplicate)
+
+    accounts_merge(survivor_username="greta.boehm", usernames=["greta.boehm1"], actor=staff)
+
+    assert ReminderOptOut.objects.filter(person=survivor).exists()
+    assert not ReminderOptOut.objects.exclude(person=survivor).exists()

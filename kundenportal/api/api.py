@@ -641,7 +641,7 @@ def person_get(request: HttpRequest, username: str):
 )
 def deletion_request_post(request: HttpRequest, username: str, payload: s.DeletionRequestIn):
     """File the person's wish to be deleted; staff handle it as any other request."""
-    actor = require(request, Scope.PERSONS_READ)
+    actor = require(request, Scope.PERSONS_WRITE)
     person = _person(username)
     with transaction.atomic():
         deletion = deletion_request_create(person=person, reason=payload.reason)
@@ -655,7 +655,7 @@ def deletion_request_post(request: HttpRequest, username: str, payload: s.Deleti
 def customers_import_post(request: HttpRequest, payload: s.CustomerImportIn):
     """Existing customers in bulk, all or nothing (the back office's import): any bad row
     and nothing is stored; ``dry_run`` shows what would happen."""
-    actor = require(request, Scope.PERSONS_READ)
+    actor = require(request, Scope.PERSONS_WRITE)
     columns = list(REQUIRED_COLUMNS)
     if any(getattr(row, c) for row in payload.rows for c in EVENT_COLUMNS):
         columns += list(EVENT_COLUMNS)

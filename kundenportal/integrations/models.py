@@ -20,7 +20,8 @@ class Scope(models.TextChoices):
     ATTENDANCE_WRITE = "attendance:write", _("Anwesenheit erfassen")
     DOCUMENTS_WRITE = "documents:write", _("Unterlagen und Links bearbeiten")
     CERTIFICATES_WRITE = "certificates:write", _("Bescheinigungen ausstellen und widerrufen")
-    PERSONS_READ = "persons:read", _("Personen lesen, Löschanträge stellen, Kunden importieren")
+    PERSONS_READ = "persons:read", _("Personen lesen")
+    PERSONS_WRITE = "persons:write", _("Löschanträge stellen, Kunden importieren")
     WEBHOOKS = "webhooks", _("Webhooks verwalten")
 
 

@@ -90,7 +90,25 @@ SCOPED = [
     ("post", "/events/K-1/certificates", None, Scope.CERTIFICATES_WRITE),
     ("post", "/certificates/1/revoke", {"reason": "x"}, Scope.CERTIFICATES_WRITE),
     ("get", "/persons/max.mustermann", None, Scope.PERSONS_READ),
-    ("post", "/persons/max.mustermann/deletion-request", {}, Scope.PERSONS_READ),
+    ("post", "/persons/max.mustermann/deletion-request", {}, Scope.PERSONS_WRITE),
+    (
+        "post",
+        "/customers/import",
+        {
+            "rows": [
+                {
+                    "vorname": "Jörg",
+                    "nachname": "Weiß",
+                    "email": "joerg.weiss@stadtwerke.example",
+                    "firma": "Stadtwerke Unna",
+                    "strasse": "Hauptstr. 1",
+                    "plz": "59423",
+                    "ort": "Unna",
+                }
+            ]
+        },
+        Scope.PERSONS_WRITE,
+    ),
     ("get", "/webhooks", None, Scope.WEBHOOKS),
     (
         "post",

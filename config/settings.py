@@ -363,6 +363,9 @@ API_IDEMPOTENCY_KEEP_HOURS = env.int("API_IDEMPOTENCY_KEEP_HOURS", default=48)
 API_PAGE_SIZE_MAX = env.int("API_PAGE_SIZE_MAX", default=500)
 # Webhook URLs must use HTTPS (plain HTTP only in development).
 WEBHOOK_REQUIRE_HTTPS = env.bool("WEBHOOK_REQUIRE_HTTPS", default=not DEBUG)
+# Webhooks go only to public addresses unless the receivers are in the provider's own network
+# (then set this; it lets every integration with the webhooks scope reach internal addresses).
+WEBHOOK_PRIVATE_ADDRESSES = env.bool("WEBHOOK_PRIVATE_ADDRESSES", default=DEBUG)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 # Back-off after the n-th failure: base × 2^(n-1), at most max (30 s, 1, 2, 4 … min, ≤ 1 h).
 WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)

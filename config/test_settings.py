@@ -64,3 +64,5 @@ PASSWORD_RESET_MIN_SECONDS = 0.0
 
 # The webhook tests' receiver is plain HTTP on loopback.
 WEBHOOK_REQUIRE_HTTPS = False
+# The tests' receivers listen on loopback.
+WEBHOOK_PRIVATE_ADDRESSES = True

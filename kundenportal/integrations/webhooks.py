@@ -21,10 +21,13 @@ receiver can refuse replays, the event's id in another so it can drop a repeat.
 import base64
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
+import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterable
@@ -103,6 +106,48 @@ MIN_SECRET_LENGTH = 24
 def _url_check(url: str) -> None:
     if settings.WEBHOOK_REQUIRE_HTTPS and not url.lower().startswith("https://"):
         raise ValidationError({"url": _("Die Adresse muss mit https:// beginnen.")})
+    if not url.lower().startswith(("https://", "http://")):
+        raise ValidationError({"url": _("Die Adresse muss mit https:// beginnen.")})
+    if not address_allowed(url):
+        raise ValidationError(
+            {
+                "url": _(
+                    "Diese Adresse zeigt auf ein internes Netz oder ist nicht erreichbar; "
+                    "Webhooks gehen nur an öffentliche Adressen."
+                )
+            }
+        )
+
+
+def address_allowed(url: str) -> bool:
+    """Whether every address the URL's host resolves to is public: a webhook must not let an
+    integration make the worker reach the machine's or the provider's internal services
+    (loopback, private, link-local, reserved). ``WEBHOOK_PRIVATE_ADDRESSES`` allows them for
+    receivers in the provider's own network."""
+    if settings.WEBHOOK_PRIVATE_ADDRESSES:
+        return True
+    host = urllib.parse.urlsplit(url).hostname
+    if not host:
+        return False
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return False
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not address.is_global or address.is_multicast:
+            return False
+    return bool(infos)
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    # A redirect could lead to an address the subscription was never checked for: the
+    # receiver's 3xx counts as a failed attempt.
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
 
 
 @transaction.atomic
@@ -471,10 +516,11 @@ def _post(delivery: WebhookDelivery) -> int:
             ),
         },
     )
+    if not address_allowed(subscription.url):
+        # Checked again at each attempt: the host may resolve elsewhere by now.
+        raise ConnectionRefusedError("Adresse nicht öffentlich erreichbar")
     try:
-        with urllib.request.urlopen(  # noqa: S310
-            request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS
-        ) as response:
+        with _OPENER.open(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
             response.read(1024)
             return response.status
     except urllib.error.HTTPError as error:

@@ -78,6 +78,51 @@ def test_https_is_required_in_production(api, settings):
     assert problem["errors"][0]["pointer"] == "#/url"
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/hooks",
+        "http://localhost/hooks",
+        "http://10.1.2.3/hooks",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/hooks",
+        "http://gibt-es-nicht.invalid/hooks",
+    ],
+)
+def test_webhooks_go_only_to_public_addresses(api, settings, url):
+    settings.WEBHOOK_PRIVATE_ADDRESSES = False
+    problem = assert_problem(
+        api.post("/webhooks", {"url": url, "event_types": ["person.merged"]}), 422
+    )
+    assert problem["errors"][0]["pointer"] == "#/url"
+    assert not WebhookSubscription.objects.exists()
+
+
+def test_an_address_that_turned_internal_is_not_sent_to(api, settings):
+    with Receiver() as receiver:
+        _subscribe(api, receiver.url)
+        EventFactory(number="W-6")
+        _book(api, "W-6", ("Max", "Muster"))
+        settings.WEBHOOK_PRIVATE_ADDRESSES = False
+        deliveries_send()
+        delivery = WebhookDelivery.objects.get()
+        assert delivery.status == Status.QUEUED and "nicht öffentlich" in delivery.last_error
+        assert receiver.events() == []
+
+
+def test_a_redirect_is_not_followed(api):
+    with Receiver() as target, Receiver() as receiver:
+        receiver.status = 307
+        receiver.location = target.url
+        _subscribe(api, receiver.url)
+        EventFactory(number="W-7")
+        _book(api, "W-7", ("Max", "Muster"))
+        deliveries_send()
+        delivery = WebhookDelivery.objects.get()
+        assert (delivery.status, delivery.last_status_code) == (Status.QUEUED, 307)
+        assert target.events() == []
+
+
 def test_another_integrations_subscription_is_404(make_api):
     mine = make_api(name="ERP")
     other = make_api(name="CRM")

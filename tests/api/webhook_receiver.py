@@ -12,6 +12,7 @@ class Receiver:
         self.port = port
         self.received: list[dict] = []
         self.status = 204
+        self.location = ""
         # Seconds each answer takes (keeps several senders busy at once).
         self.delay = 0.0
         self.lock = threading.Lock()
@@ -37,6 +38,8 @@ class Receiver:
                             {"headers": dict(self.headers), "raw": raw, "body": json.loads(raw)}
                         )
                 self.send_response(status)
+                if receiver.location:
+                    self.send_header("Location", receiver.location)
                 self.end_headers()
 
             def log_message(self, *args):

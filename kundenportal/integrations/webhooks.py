@@ -482,13 +482,29 @@ def deliveries_claim(*, limit: int) -> list[int]:
     return ids
 
 
+def _current(delivery: WebhookDelivery) -> dict:
+    """The payload as it is sent: a certificate announced as issued says whether it is still
+    valid now, so a delivery sent (or retried) after a revocation never tells a receiver that
+    a revoked certificate is valid."""
+    payload = delivery.payload
+    if delivery.event_type == "certificate.issued" and "certificate_id" in payload:
+        found = list(
+            Certificate.objects.filter(pk=payload["certificate_id"]).values_list(
+                "revoked_at", flat=True
+            )
+        )
+        # Gone (deleted by retention or with the account) counts as no longer valid.
+        payload = {**payload, "revoked": not found or found[0] is not None}
+    return payload
+
+
 def delivery_body(delivery: WebhookDelivery) -> bytes:
     return json.dumps(
         {
             "id": str(delivery.event_id),
             "type": delivery.event_type,
             "created_at": delivery.created_at.isoformat(),
-            "data": delivery.payload,
+            "data": _current(delivery),
         },
         cls=DjangoJSONEncoder,
         ensure_ascii=False,

@@ -322,3 +322,24 @@ def test_old_delivered_and_failed_rows_are_deleted_by_the_hourly_job(api, settin
     WebhookDelivery.objects.filter(pk=second.pk).update(status=Status.QUEUED, created_at=old)
     cleanup()
     assert set(WebhookDelivery.objects.values_list("pk", flat=True)) == {second.pk, third.pk}
+
+
+def test_a_certificate_revoked_before_its_issued_delivery_goes_out_is_sent_as_revoked(
+    api, superuser
+):
+    from kundenportal.documents.services import certificate_revoke
+    from tests.factories import CertificateFactory
+
+    with Receiver() as receiver:
+        _subscribe(api, receiver.url, types=("certificate.issued", "certificate.revoked"))
+        certificate = CertificateFactory()
+        from kundenportal.audit.services import audit_log
+
+        audit_log(actor=superuser, action="certificate.create", obj=certificate)
+        certificate_revoke(certificate=certificate, reason="Falscher Name", actor=superuser)
+        deliveries_send()
+
+    sent = {event["body"]["type"]: event["body"]["data"] for event in receiver.events()}
+    assert sent["certificate.issued"]["certificate_id"] == certificate.pk
+    assert sent["certificate.issued"]["revoked"] is True
+    assert sent["certificate.revoked"]["revoked"] is True

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from kundenportal.worker.jobs import loop_task, periodic_job
 
-from .services import idempotency_keys_purge, rate_windows_purge
+from .services import idempotency_keys_purge
 from .webhooks import deliveries_purge, deliveries_send
 
 
@@ -15,7 +15,6 @@ def deliver() -> None:
 
 @periodic_job("integrations.cleanup", every=timedelta(hours=1))
 def cleanup() -> None:
-    rate_windows_purge()
     idempotency_keys_purge()
     # Payloads name usernames (the register's category webhook_deliveries).
     deliveries_purge()

@@ -65,24 +65,6 @@ class Integration(models.Model):
         return scope in (self.scopes or [])
 
 
-class RateWindow(models.Model):
-    """Requests of one integration in one minute: the counter every web process shares."""
-
-    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="+")
-    window = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("Anfragezähler")
-        verbose_name_plural = _("Anfragezähler")
-        constraints = [
-            models.UniqueConstraint(fields=["integration", "window"], name="rate_window_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.integration_id} {self.window}: {self.count}"
-
-
 class IdempotencyKey(models.Model):
     """An ``Idempotency-Key`` an integration sent with a write, and what it created.
 

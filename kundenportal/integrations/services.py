@@ -16,15 +16,15 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from kundenportal.audit.services import audit_log
+from kundenportal.core.limits import limit_take
 
-from .models import IdempotencyKey, Integration, RateWindow, Scope
+from .models import IdempotencyKey, Integration, Scope
 
 TOKEN_PREFIX = "kp_"  # noqa: S105 - a marker, not a secret
 _TOKEN_SALT = "kundenportal.integrations.token"  # noqa: S105 - a salt
@@ -122,8 +122,8 @@ def rate_limit_take(*, integration: Integration) -> tuple[bool, int, int]:
     """Count one request in this minute's window; returns (allowed, limit, seconds to reset).
 
     The counter holds across every web process: with a shared cache (Redis) it is the cache's
-    atomic increment; otherwise a row per integration and minute, incremented by one
-    conditional UPDATE in the database (the common case is that one statement).
+    atomic increment (the API's hot path); otherwise the abuse-limit counter of
+    ``core.limits`` in the database, as the booking limit uses it.
     """
     now = timezone.now()
     window = now.replace(second=0, microsecond=0)
@@ -138,24 +138,12 @@ def rate_limit_take(*, integration: Integration) -> tuple[bool, int, int]:
             cache.add(key, 1, timeout=120)
             count = 1
         return count <= limit, limit, reset
-    rows = RateWindow.objects.filter(integration=integration, window=window)
-    if rows.filter(count__lt=limit).update(count=F("count") + 1):
-        return True, limit, reset
-    if rows.exists():
-        return False, limit, reset
-    try:
-        with transaction.atomic():
-            RateWindow.objects.create(integration=integration, window=window, count=1)
-    except IntegrityError:
-        # Another process created the window a moment ago: count there.
-        return bool(rows.filter(count__lt=limit).update(count=F("count") + 1)), limit, reset
-    return limit >= 1, limit, reset
+    slot = limit_take(key=rate_limit_key(integration), limit=limit, window_seconds=60)
+    return slot is not None, limit, reset
 
 
-def rate_windows_purge() -> int:
-    """Windows older than an hour are of no use; the worker deletes them."""
-    limit = timezone.now() - dt.timedelta(hours=1)
-    return RateWindow.objects.filter(window__lt=limit).delete()[0]
+def rate_limit_key(integration: Integration) -> str:
+    return f"api:{integration.pk}"
 
 
 def request_fingerprint(body: bytes) -> str:

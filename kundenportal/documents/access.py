@@ -10,7 +10,7 @@ path: the participant sees it listed as revoked, the export lists it as data, wi
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from kundenportal.events.models import Event
 from kundenportal.registrations.models import Participation
@@ -26,15 +26,25 @@ BOOKED_STATUSES = (
 )
 
 
+def certificate_valid_q(*, today: dt.date, prefix: str = "") -> Q:
+    """A certificate that still proves its course today: within its 10 years, neither
+    revoked nor replaced (``prefix`` reaches it from another model, e.g. "certificate__")."""
+    return Q(
+        **{
+            f"{prefix}issued_on__gte": rules.certificates_visible_issued_from(today),
+            f"{prefix}revoked_at__isnull": True,
+            f"{prefix}replaced_by__isnull": True,
+        }
+    )
+
+
 def certificates_obtainable(*, person, today: dt.date) -> QuerySet[Certificate]:
-    """The person's certificates whose file the person may have today: their own, within
-    their 10 years, neither revoked nor replaced, on an active account."""
+    """The person's certificates whose file the person may have today: their own, valid
+    (``certificate_valid_q``), on an active account."""
     return Certificate.objects.filter(
+        certificate_valid_q(today=today),
         participation__person=person,
         participation__person__is_active=True,
-        issued_on__gte=rules.certificates_visible_issued_from(today),
-        revoked_at__isnull=True,
-        replaced_by__isnull=True,
     )
 
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import ExtractMonth, ExtractYear, RowNumber
 
-from kundenportal.documents import rules as document_rules
+from kundenportal.documents.access import certificate_valid_q
 from kundenportal.documents.models import Certificate
 from kundenportal.events.models import Event, Qualification
 from kundenportal.events.selectors import events_bookable
@@ -59,23 +59,13 @@ def _state(days_left: int) -> str:
     return State.VALID
 
 
-def valid_certificate_q(*, today: dt.date, prefix: str = "certificate__") -> Q:
-    """A certificate that proves its course: not revoked and within its 10 years."""
-    return Q(
-        **{
-            f"{prefix}revoked_at__isnull": True,
-            f"{prefix}issued_on__gte": document_rules.certificates_visible_issued_from(today),
-        }
-    )
-
-
 def qualifications_for_person(*, person, today: dt.date) -> list[QualificationState]:
     """ "Meine Dokumente": each qualification the person's certificates prove, with its state,
     the refreshers the person has booked and the next bookable refresher dates. Three
     queries, however many certificates and events there are."""
     rows = (
         Participation.objects.filter(person=person, event__qualification__isnull=False)
-        .filter(valid_certificate_q(today=today))
+        .filter(certificate_valid_q(today=today, prefix="certificate__"))
         .values(
             "event__qualification_id",
             "event__qualification__name",
@@ -197,7 +187,7 @@ def _later_participations() -> QuerySet:
 def _later_valid_course(*, today: dt.date) -> Exists:
     """A later course with a valid certificate: the validity moved on."""
     valid = Certificate.objects.filter(participation=OuterRef("pk")).filter(
-        valid_certificate_q(today=today, prefix="")
+        certificate_valid_q(today=today)
     )
     return Exists(_later_participations().filter(Exists(valid)))
 
@@ -221,7 +211,7 @@ def _latest_courses(*, today: dt.date, courses: Q) -> QuerySet:
     are their person's latest course of the qualification (the one its validity rests on),
     of active accounts."""
     valid_certificate = Certificate.objects.filter(participation=OuterRef("pk")).filter(
-        valid_certificate_q(today=today, prefix="")
+        certificate_valid_q(today=today)
     )
     return (
         Participation.objects.filter(

@@ -4,13 +4,12 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('integrations', '0002_german_labels'),
+        ("integrations", "0002_german_labels"),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='RateWindow',
+            name="RateWindow",
         ),
     ]

@@ -22,8 +22,8 @@ urlpatterns = [
     path("portal/", include("kundenportal.portal.urls")),
 ]
 
-# 404 answers under /api/ are problem documents (JSON), elsewhere the German page.
-handler404 = "kundenportal.api.views.not_found"
+# German error pages; under /api/ problem documents (JSON), see core/errors.py.
+handler404 = "kundenportal.core.errors.not_found"
 # German error pages in the site's layout (core/templates/400.html, 403.html, 404.html); the
 # 500 page needs neither the database nor a user (core/errors.py).
 handler500 = "kundenportal.core.errors.server_error"

@@ -43,6 +43,7 @@ TITLES = {
     413: "Anfrage zu groß",
     422: "Ungültige Daten",
     429: "Zu viele Anfragen",
+    500: "Technischer Fehler",
 }
 
 

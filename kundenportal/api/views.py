@@ -3,7 +3,6 @@ own stylesheet (no script, no CDN, so the strict CSP holds)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views import defaults
 from django.views.decorators.http import require_GET
 
 from .api import api
@@ -84,9 +83,9 @@ def reference(request: HttpRequest) -> HttpResponse:
     )
 
 
-def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """The project's 404: a problem document under /api/ (an address the API refuses before
-    its views, e.g. with a NUL byte), the German page everywhere else."""
-    if request.path.startswith(API_PREFIX):
-        return problem_response(request, Problem(404, "Nicht gefunden."))
-    return defaults.page_not_found(request, exception)
+def error_answer(request: HttpRequest, status: int) -> HttpResponse:
+    """404 and 500 under /api/ as problem documents (registered with ``core.errors``)."""
+    detail = {404: "Nicht gefunden."}.get(
+        status, "Ein technischer Fehler ist aufgetreten. Bitte versuchen Sie es später erneut."
+    )
+    return problem_response(request, Problem(status, detail))

@@ -8,13 +8,41 @@ database nor a user (``user`` stays unset, the header then offers "Anmelden").
 """
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.views import defaults
 
 logger = logging.getLogger(__name__)
+
+# Path prefixes whose errors another renderer answers (the API's problem documents under
+# /api/), registered by the app that owns the prefix in its AppConfig.ready, so this module
+# knows no app above it.
+_renderers: dict[str, Callable[[HttpRequest, int], HttpResponse]] = {}
+
+
+def error_renderer_add(prefix: str, renderer: Callable[[HttpRequest, int], HttpResponse]) -> None:
+    _renderers[prefix] = renderer
+
+
+def _renderer(request: HttpRequest) -> Callable[[HttpRequest, int], HttpResponse] | None:
+    path = getattr(request, "path", "")
+    for prefix, renderer in _renderers.items():
+        if path.startswith(prefix):
+            return renderer
+    return None
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The project's 404: the German page, or the renderer of the prefix (the API's problem
+    document for an address it refuses before its views, e.g. with a NUL byte)."""
+    renderer = _renderer(request)
+    if renderer:
+        return renderer(request, 404)
+    return defaults.page_not_found(request, exception)
 
 
 FALLBACK_500 = """<!DOCTYPE html>
@@ -26,6 +54,12 @@ Kundenportal</a></p></main></body></html>"""
 
 
 def server_error(request, template_name: str = "500.html"):
+    renderer = _renderer(request)
+    if renderer:
+        try:
+            return renderer(request, 500)
+        except Exception:  # the error answer itself must never fail
+            logger.exception("the 500 answer of %s could not be rendered", request.path)
     try:
         html = loader.get_template(template_name).render({"provider": settings.PROVIDER})
     except Exception:  # the error page itself must never fail

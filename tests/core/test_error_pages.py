@@ -48,3 +48,15 @@ def test_csrf_failure(settings):
     client = Client(enforce_csrf_checks=True)
     page = _check(client.post("/portal/anmelden/", {}), 403, "Formular konnte nicht gesendet")
     assert "CSRF" not in page and "Referer" not in page
+
+
+def test_errors_under_the_api_are_problem_documents_and_elsewhere_pages(rf):
+    from kundenportal.core.errors import not_found, server_error
+
+    for handler in (server_error, lambda request: not_found(request, Exception())):
+        api = handler(rf.get("/api/v1/events"))
+        assert api["Content-Type"].startswith("application/problem+json")
+        assert api.status_code in (404, 500)
+        assert "Traceback" not in api.content.decode()
+    page = server_error(rf.get("/portal/"))
+    assert page.status_code == 500 and page["Content-Type"].startswith("text/html")

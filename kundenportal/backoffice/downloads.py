@@ -16,9 +16,9 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from kundenportal.core.spreadsheet import private_download
 from kundenportal.events.models import Event
 
 from . import lists
@@ -28,14 +28,6 @@ from .services import event_list_download_log
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _private(response: HttpResponse, filename: str) -> HttpResponse:
-    # Personal data: never in a shared cache; the browser saves it under this name.
-    response["Cache-Control"] = "private, no-store"
-    if not response.has_header("Content-Disposition"):
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
 def attendance_pdf(request: HttpRequest, *, event: Event) -> HttpResponse:
     """Anwesenheitsliste: every active participation, to sign on the day."""
     rows = list(event_participant_rows(event=event))
@@ -43,7 +35,7 @@ def attendance_pdf(request: HttpRequest, *, event: Event) -> HttpResponse:
     event_list_download_log(event=event, kind="attendance_pdf", count=len(rows), actor=request.user)
     filename = f"Anwesenheitsliste {event.number}.pdf"
     response = FileResponse(io.BytesIO(pdf), content_type="application/pdf", filename=filename)
-    return _private(response, filename)
+    return private_download(response, filename)
 
 
 def _spreadsheet_rows(request: HttpRequest, event: Event, kind: str) -> list[dict]:
@@ -57,7 +49,7 @@ def participants_csv(request: HttpRequest, *, event: Event) -> HttpResponse:
     response = StreamingHttpResponse(
         lists.participants_csv(rows), content_type="text/csv; charset=utf-8"
     )
-    return _private(response, f"Teilnehmer {event.number}.csv")
+    return private_download(response, f"Teilnehmer {event.number}.csv")
 
 
 def participants_xlsx(request: HttpRequest, *, event: Event) -> HttpResponse:
@@ -69,7 +61,7 @@ def participants_xlsx(request: HttpRequest, *, event: Event) -> HttpResponse:
         as_attachment=True,
         filename=filename,
     )
-    return _private(response, filename)
+    return private_download(response, filename)
 
 
 def certificates_zip(request: HttpRequest, *, event: Event) -> HttpResponse:
@@ -87,4 +79,4 @@ def certificates_zip(request: HttpRequest, *, event: Event) -> HttpResponse:
     response = StreamingHttpResponse(
         lists.certificates_zip(certificates), content_type="application/zip"
     )
-    return _private(response, f"Bescheinigungen {event.number}.zip")
+    return private_download(response, f"Bescheinigungen {event.number}.zip")

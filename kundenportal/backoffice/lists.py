@@ -23,7 +23,6 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -33,7 +32,7 @@ from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, 
 from zipstream import ZipStream
 
 from kundenportal.core.formatting import date_text
-from kundenportal.core.spreadsheet import csv_safe
+from kundenportal.core.spreadsheet import csv_safe, xlsx_cell
 from kundenportal.documents.models import Certificate
 from kundenportal.documents.pdf import BOLD, REGULAR, _register_fonts
 from kundenportal.events.models import Event
@@ -201,18 +200,9 @@ def participants_xlsx(*, event: Event, rows: Iterable[dict]) -> tempfile.Spooled
     sheet = workbook.create_sheet(title=event.number[:31] or "Teilnehmer")
     bold = Font(bold=True)
 
-    def cell(value, *, font=None):
-        result = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str):
-            # Text stays text: openpyxl would store "=…" as a formula.
-            result.data_type = "s"
-        if font is not None:
-            result.font = font
-        return result
-
-    sheet.append([cell(title, font=bold) for title in SPREADSHEET_HEADER])
+    sheet.append([xlsx_cell(sheet, title, font=bold) for title in SPREADSHEET_HEADER])
     for values in _spreadsheet_rows(rows):
-        sheet.append([cell(v) for v in values])
+        sheet.append([xlsx_cell(sheet, v) for v in values])
     target = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115 - the response closes it
     workbook.save(target)
     target.seek(0)

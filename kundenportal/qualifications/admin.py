@@ -11,13 +11,11 @@ from django.http import FileResponse, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from kundenportal.audit.services import audit_log
-from kundenportal.core.spreadsheet import csv_safe
+from kundenportal.core.spreadsheet import csv_safe, private_download, xlsx_cell
 
 from .models import QualificationExpiry
 from .selectors import qualification_expiry_overview
@@ -105,13 +103,6 @@ class QualificationExpiryAdmin(admin.ModelAdmin):
                 data={"rows": len(rows)},
             )
 
-    @staticmethod
-    def _private(response: HttpResponse, filename: str) -> HttpResponse:
-        response["Cache-Control"] = "private, no-store"
-        if not response.has_header("Content-Disposition"):
-            response["Content-Disposition"] = content_disposition_header(True, filename)
-        return response
-
     def csv_view(self, request):
         import csv
         import io
@@ -126,7 +117,7 @@ class QualificationExpiryAdmin(admin.ModelAdmin):
         response = HttpResponse(
             ("\ufeff" + buffer.getvalue()).encode(), content_type="text/csv; charset=utf-8"
         )
-        return self._private(response, "Fachkunde läuft ab.csv")
+        return private_download(response, "Fachkunde läuft ab.csv")
 
     def xlsx_view(self, request):
         rows = _rows(self._overview(request))
@@ -135,17 +126,9 @@ class QualificationExpiryAdmin(admin.ModelAdmin):
         sheet = workbook.create_sheet(title="Fachkunde läuft ab")
         bold = Font(bold=True)
 
-        def cell(value, *, font=None):
-            result = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                result.data_type = "s"  # text stays text, never a formula
-            if font is not None:
-                result.font = font
-            return result
-
-        sheet.append([cell(title, font=bold) for title in HEADER])
+        sheet.append([xlsx_cell(sheet, title, font=bold) for title in HEADER])
         for row in rows:
-            sheet.append([cell(v) for v in row])
+            sheet.append([xlsx_cell(sheet, v) for v in row])
         target = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115 - the response closes it
         workbook.save(target)
         target.seek(0)
@@ -156,4 +139,4 @@ class QualificationExpiryAdmin(admin.ModelAdmin):
             as_attachment=True,
             filename=filename,
         )
-        return self._private(response, filename)
+        return private_download(response, filename)

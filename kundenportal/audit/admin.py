@@ -245,6 +245,17 @@ class StaffFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ObjectTypeFilter(admin.AllValuesFieldListFilter):
+    """The kinds of object entries are about; entries about no single object (a download,
+    the purge) get a visible name instead of an empty link."""
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            if choice["display"] == "":
+                choice = {**choice, "display": "Ohne Objekt"}
+            yield choice
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ListViewAuditedMixin, admin.ModelAdmin):
     # The log names people too: who read it, filtered for whom, is logged like any list.
@@ -254,7 +265,7 @@ class AuditEntryAdmin(ListViewAuditedMixin, admin.ModelAdmin):
         StaffFilter,
         "action",
         ("created_at", admin.DateFieldListFilter),
-        "object_type",
+        ("object_type", ObjectTypeFilter),
     ]
     search_fields = ["actor_label", "object_label", "object_id", "action"]
     date_hierarchy = "created_at"

@@ -60,7 +60,7 @@ def test_company_change_from_booking_with_remark_to_my_data(
     )
     assert_accessible(page)
     remarks.fill(REMARK)
-    page.get_by_label("Ich akzeptiere die Allgemeinen Geschäftsbedingungen (AGB).").check()
+    page.get_by_label("Ich akzeptiere die Teilnahmebedingungen (AGB).").check()
     page.get_by_label("Ich habe die Datenschutzerklärung gelesen und stimme ihr zu.").check()
     page.get_by_role("button", name="Verbindlich anmelden").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Vielen Dank für Ihre Anmeldung")
@@ -97,7 +97,7 @@ def test_company_change_from_booking_with_remark_to_my_data(
     page.goto(f"{live_server.url}/verwaltung/events/event/{event.pk}/change/")
     page.get_by_role("link", name="Durchführung bestätigen").click()
     page.get_by_role("button", name="Ja, Durchführung bestätigen").click()
-    expect(page.locator(".messagelist")).to_contain_text("1 Bestätigung(en) mit Zugangsdaten")
+    expect(page.locator(".messagelist")).to_contain_text("1 Bestätigung mit Zugangsdaten")
     page.context.clear_cookies()
     assert outbox_process().sent == 1
     confirmation = smtp_server.received[-1]

@@ -79,7 +79,7 @@ def test_from_the_reminder_mail_to_a_booked_refresher(page: Page, lapsing, live_
     assert_accessible(page)
     page.get_by_role("button", name="Weiter zu Schritt 3").click()
 
-    page.get_by_label("Ich akzeptiere die Allgemeinen Geschäftsbedingungen (AGB).").check()
+    page.get_by_label("Ich akzeptiere die Teilnahmebedingungen (AGB).").check()
     page.get_by_label("Ich habe die Datenschutzerklärung gelesen und stimme ihr zu.").check()
     assert_accessible(page)
     page.get_by_role("button", name="Verbindlich anmelden").click()

@@ -89,9 +89,17 @@ def _collect(objs: list[models.Model]) -> dict[type[models.Model], list[models.M
     Asks the ORM's deletion collector, so a relation another app adds later is found
     without a change here; rows it would "fast delete" are read too (for counts and files).
     """
-    if not objs:
-        return {}
+    return _collector(objs)[1]
+
+
+def _collector(
+    objs: list[models.Model],
+) -> tuple[Collector, dict[type[models.Model], list[models.Model]]]:
+    """The deletion collector of ``objs`` (its ``delete()`` deletes them and what hangs on
+    them), and the rows it collected besides ``objs`` (see ``_collect``)."""
     collector = Collector(using="default")
+    if not objs:
+        return collector, {}
     collector.collect(objs)
     own = {(type(o), o.pk) for o in objs}
     rows: dict[type[models.Model], list[models.Model]] = {}
@@ -103,7 +111,7 @@ def _collect(objs: list[models.Model]) -> dict[type[models.Model], list[models.M
         instances = list(qs)
         if instances:
             rows.setdefault(qs.model, []).extend(instances)
-    return rows
+    return collector, rows
 
 
 def _outbox_about(people: list[Person], participation_ids: list[int]) -> models.QuerySet:
@@ -115,9 +123,9 @@ def _outbox_about(people: list[Person], participation_ids: list[int]) -> models.
     )
     if participation_ids:
         query |= Q(context__participation_id__in=participation_ids)
-    for person in people:
-        if person.email:
-            query |= Q(to=[person.email])
+    emails = [[person.email] for person in people if person.email]
+    if emails:
+        query |= Q(to__in=emails)
     return OutboxMail.objects.filter(query).exclude(status=OutboxMail.Status.SENDING)
 
 
@@ -449,7 +457,8 @@ def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[Delet
             )
     else:
         requests.delete()
-    collected = _collect(locked)
+    # Collected once: the same collector deletes them at the end.
+    collector, collected = _collector(locked)
     owner = _owners(collected, set(pks))
     labels: dict[tuple[str, str], str] = {}
     log_objects: dict[type[models.Model], list[Any]] = {Person: [], DeletionRequest: []}
@@ -514,7 +523,7 @@ def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[Delet
     file_delete_after_commit(files=[f for group in files.values() for f in group])
     with_sessions = [p.pk for p in locked if _may_have_sessions(p)]
     ended = sessions_end(person_ids=with_sessions) if with_sessions else 0
-    Person.objects.filter(pk__in=pks).delete()
+    collector.delete()
 
     results, entries = [], []
     for pk, one in erased.items():

@@ -340,18 +340,14 @@ def _lock_account_names(pks: list) -> list:
     return [pk for pk, key in keys.items() if key in taken]
 
 
-# Accounts per call of the erasure core (its text searches of the logs and the outbox run once
-# per group).
-ERASE_GROUP = 100
-
-
 def _accounts_erase(pks: list) -> None:
-    # The same erasure as on request: nothing that names the person stays.
-    people = list(Person.objects.filter(pk__in=pks).order_by("pk"))
-    for start in range(0, len(people), ERASE_GROUP):
-        people_erase(
-            people=people[start : start + ERASE_GROUP], actor=None, reason=ErasureReason.RETENTION
-        )
+    # The same erasure as on request: nothing that names the person stays. One call for the
+    # whole chunk: its searches of the logs and the outbox run once per chunk.
+    people_erase(
+        people=list(Person.objects.filter(pk__in=pks).order_by("pk")),
+        actor=None,
+        reason=ErasureReason.RETENTION,
+    )
 
 
 def _forget(model: type[models.Model]) -> Callable[[list], None]:

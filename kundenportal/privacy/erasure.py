@@ -23,7 +23,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q, Value
-from django.db.models.deletion import Collector
 from django.db.models.functions import Concat, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +37,7 @@ from kundenportal.audit.services import (
     audit_log_bulk,
     audit_username_hash,
 )
+from kundenportal.core.deletion import Row, RowsDeletion
 from kundenportal.core.files import file_delete_after_commit
 from kundenportal.core.formatting import date_text
 from kundenportal.core.scrub import naming_any, needles, scrub
@@ -83,35 +83,13 @@ class DeletionPlan:
         return self.person.get_full_name()
 
 
-def _collect(objs: list[models.Model]) -> dict[type[models.Model], list[models.Model]]:
-    """Every row a delete of ``objs`` removes, by model (``objs`` themselves excluded).
-
-    Asks the ORM's deletion collector, so a relation another app adds later is found
-    without a change here; rows it would "fast delete" are read too (for counts and files).
-    """
-    return _collector(objs)[1]
-
-
-def _collector(
-    objs: list[models.Model],
-) -> tuple[Collector, dict[type[models.Model], list[models.Model]]]:
-    """The deletion collector of ``objs`` (its ``delete()`` deletes them and what hangs on
-    them), and the rows it collected besides ``objs`` (see ``_collect``)."""
-    collector = Collector(using="default")
-    if not objs:
-        return collector, {}
-    collector.collect(objs)
-    own = {(type(o), o.pk) for o in objs}
-    rows: dict[type[models.Model], list[models.Model]] = {}
-    for model, instances in collector.data.items():
-        rest = [i for i in instances if (model, i.pk) not in own]
-        if rest:
-            rows.setdefault(model, []).extend(rest)
-    for qs in collector.fast_deletes:
-        instances = list(qs)
-        if instances:
-            rows.setdefault(qs.model, []).extend(instances)
-    return collector, rows
+def _collect(people: list[Person]) -> tuple[RowsDeletion, dict[type[models.Model], list[Row]]]:
+    """The deletion of ``people`` and every row it removes besides them, by model (primary
+    key, foreign keys and file names of each). Follows every relation to the person like the
+    ORM's deletion collector, so a relation another app adds later is found without a change
+    here."""
+    deletion = RowsDeletion(model=Person, pks=[p.pk for p in people])
+    return deletion, {model: list(rows.values()) for model, rows in deletion.rows.items() if rows}
 
 
 def _outbox_about(people: list[Person], participation_ids: list[int]) -> models.QuerySet:
@@ -138,10 +116,10 @@ def account_deletion_plan(*, person: Person) -> DeletionPlan:
     except ValidationError as exc:
         refusal = " ".join(exc.messages)
     counts: Counter[str] = Counter()
-    for model, instances in _collect([person]).items():
-        counts[str(model._meta.verbose_name_plural)] += len(instances)
+    for model, rows in _collect([person])[1].items():
+        counts[str(model._meta.verbose_name_plural)] += len(rows)
         for name in _file_fields(model):
-            counts["Dateien"] += sum(1 for i in instances if getattr(i, name))
+            counts["Dateien"] += sum(1 for row in rows if row[name])
     participation_ids = list(
         Participation.objects.filter(person=person).values_list("pk", flat=True)
     )
@@ -329,7 +307,7 @@ class _Erased:
 
 
 def _owners(
-    collected: dict[type[models.Model], list[models.Model]], pks: set[int]
+    collected: dict[type[models.Model], list[Row]], pks: set[int]
 ) -> dict[tuple[type, Any], int]:
     """Which erased person each collected row belongs to (through a link to the person or to
     another collected row: a certificate through its participation)."""
@@ -340,17 +318,17 @@ def _owners(
         for model, rows in collected.items():
             links = [f for f in model._meta.concrete_fields if f.is_relation]
             for row in rows:
-                if (model, row.pk) in owner:
+                if (model, row["pk"]) in owner:
                     continue
                 for f in links:
-                    value = getattr(row, f.attname)
+                    value = row[f.attname]
                     found = (
                         value
                         if f.related_model is Person and value in pks
                         else owner.get((f.related_model, value))
                     )
                     if found is not None:
-                        owner[(model, row.pk)] = found
+                        owner[(model, row["pk"])] = found
                         grew = True
                         break
     return owner
@@ -457,8 +435,8 @@ def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[Delet
             )
     else:
         requests.delete()
-    # Collected once: the same collector deletes them at the end.
-    collector, collected = _collector(locked)
+    # Collected once: the same deletion runs at the end.
+    deletion, collected = _collect(locked)
     owner = _owners(collected, set(pks))
     labels: dict[tuple[str, str], str] = {}
     log_objects: dict[type[models.Model], list[Any]] = {Person: [], DeletionRequest: []}
@@ -466,14 +444,14 @@ def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[Delet
         for pk in (one.person.pk, *one.merged_ids):
             labels[(Person._meta.label_lower, str(pk))] = erased_label(one.person.pk)
             log_objects[Person].append(pk)
-    for model, instances in collected.items():
-        for instance in instances:
-            person_id = owner.get((model, instance.pk))
+    for model, rows in collected.items():
+        for row in rows:
+            person_id = owner.get((model, row["pk"]))
             prefix = erased_label(person_id) if person_id else "Gelöschtes Konto"
-            labels[(model._meta.label_lower, str(instance.pk))] = (
-                f"{prefix}: {model._meta.model_name} Nr. {instance.pk}"
+            labels[(model._meta.label_lower, str(row["pk"]))] = (
+                f"{prefix}: {model._meta.model_name} Nr. {row['pk']}"
             )
-            log_objects.setdefault(model, []).append(instance.pk)
+            log_objects.setdefault(model, []).append(row["pk"])
     for request_pk, person_id in request_owner.items():
         labels[(DeletionRequest._meta.label_lower, str(request_pk))] = (
             f"{erased_label(person_id)}: deletionrequest Nr. {request_pk}"
@@ -513,17 +491,17 @@ def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[Delet
     # 4. Files go only once the deletion is committed (a rollback keeps both; a storage
     #    failure is finished by the worker).
     files: dict[int, list] = {pk: [] for pk in pks}
-    for model, instances in collected.items():
+    for model, rows in collected.items():
         for name in _file_fields(model):
-            for instance in instances:
-                if getattr(instance, name):
-                    files.setdefault(owner.get((model, instance.pk), 0), []).append(
-                        getattr(instance, name)
+            for row in rows:
+                if row[name]:
+                    files.setdefault(owner.get((model, row["pk"]), 0), []).append(
+                        (f"{model._meta.label_lower}.{name}", row[name])
                     )
     file_delete_after_commit(files=[f for group in files.values() for f in group])
     with_sessions = [p.pk for p in locked if _may_have_sessions(p)]
     ended = sessions_end(person_ids=with_sessions) if with_sessions else 0
-    collector.delete()
+    deletion.delete()
 
     results, entries = [], []
     for pk, one in erased.items():

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kundenportal.audit.services import audit_log
+from kundenportal.core.deletion import RowsDeletion
 from kundenportal.core.files import file_delete_after_commit, pending_files_delete
 from kundenportal.core.models import PendingFileDeletion
 
@@ -139,7 +140,8 @@ def _purge_policy(
             if policy.delete is not None:
                 policy.delete(pks)
             else:
-                manager.filter(pk__in=pks).delete()
+                # What QuerySet.delete() does, without loading the rows as instances.
+                RowsDeletion(model=model, pks=pks).delete()
             total += len(pks)
 
 

@@ -74,7 +74,7 @@ class RowsDeletion:
             related = relation.related_model
             if not field.target_field.primary_key:
                 self.simple = False
-            lookup = {f"{field.attname}__in": pks}
+            lookup = {f"{field.attname}__any": pks}
             if on_delete is SET_NULL:
                 self._nulls.append((related, field, pks))
                 continue
@@ -114,10 +114,10 @@ class RowsDeletion:
             return 0
         if not self.simple:
             collector = Collector(using=self.using)
-            collector.collect(self.model._base_manager.using(self.using).filter(pk__in=self.pks))
+            collector.collect(self.model._base_manager.using(self.using).filter(pk__any=self.pks))
             return collector.delete()[1].get(self.model._meta.label, 0)
         for related, field, pks in self._nulls:
-            related._base_manager.using(self.using).filter(**{f"{field.attname}__in": pks}).update(
+            related._base_manager.using(self.using).filter(**{f"{field.attname}__any": pks}).update(
                 **{field.name: None}
             )
         # Children first (the foreign keys are deferred, but SQLite checks them at once when
@@ -125,9 +125,9 @@ class RowsDeletion:
         for related in reversed(self._order):
             pks = list(self.rows[related])
             if pks:
-                related._base_manager.using(self.using).filter(pk__in=pks)._raw_delete(self.using)
+                related._base_manager.using(self.using).filter(pk__any=pks)._raw_delete(self.using)
         return (
             self.model._base_manager.using(self.using)
-            .filter(pk__in=self.pks)
+            .filter(pk__any=self.pks)
             ._raw_delete(self.using)
         )

@@ -229,7 +229,7 @@ def _admin_log_forget(
     about = Q(pk__in=[])
     for model, pks in objects.items():
         if pks:
-            about |= Q(content_type=types[model], object_id__in=[str(pk) for pk in pks])
+            about |= Q(content_type=types[model], object_id__any=[str(pk) for pk in pks])
     count = LogEntry.objects.filter(about).delete()[0]
     for entry in naming_any(LogEntry.objects.all(), ["object_repr", "change_message"], strong):
         entry.object_repr = scrub(entry.object_repr, weak, label)
@@ -250,7 +250,7 @@ def records_forget(*, model: type[models.Model], pks: list[Any]) -> None:
     if not pks:
         return
     ids = [str(pk) for pk in pks]
-    AuditEntry.objects.filter(object_type=model._meta.label_lower, object_id__in=ids).update(
+    AuditEntry.objects.filter(object_type=model._meta.label_lower, object_id__any=ids).update(
         object_label=Concat(
             Value(f"{model._meta.verbose_name} Nr. "),
             F("object_id"),
@@ -258,13 +258,13 @@ def records_forget(*, model: type[models.Model], pks: list[Any]) -> None:
         )
     )
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
-    LogEntry.objects.filter(content_type=content_type, object_id__in=ids).delete()
+    LogEntry.objects.filter(content_type=content_type, object_id__any=ids).delete()
     # Rows the delete takes along (a participation's certificate) are forgotten too.
     for relation in model._meta.related_objects:
         if relation.on_delete is models.CASCADE and not relation.many_to_many:
             related = relation.related_model
             children = related._default_manager.filter(
-                **{f"{relation.field.name}__in": pks}
+                **{f"{relation.field.attname}__any": pks}
             ).values_list("pk", flat=True)
             records_forget(model=related, pks=list(children))
 
@@ -347,7 +347,7 @@ def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[Delet
     for the logs, the outbox and the deletion itself.
     """
     locked = list(
-        Person.objects.select_for_update().filter(pk__in=[p.pk for p in people]).order_by("pk")
+        Person.objects.select_for_update().filter(pk__any=[p.pk for p in people]).order_by("pk")
     )
     for person in locked:
         staff_refusal(person)
@@ -357,7 +357,7 @@ def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[Delet
     pks = [p.pk for p in locked]
     erased = {p.pk: _Erased(person=p) for p in locked}
     participations = list(
-        Participation.objects.filter(person_id__in=pks).values_list(
+        Participation.objects.filter(person_id__any=pks).values_list(
             "pk", "person_id", "email", "registration_id"
         )
     )
@@ -371,7 +371,7 @@ def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[Delet
     for object_id, data in AuditEntry.objects.filter(
         action="person.merge",
         object_type=Person._meta.label_lower,
-        object_id__in=[str(pk) for pk in pks],
+        object_id__any=[str(pk) for pk in pks],
     ).values_list("object_id", "data"):
         erased[int(object_id)].merged_ids += data.get("merged_person_ids", [])
         erased[int(object_id)].merged_usernames += data.get("merged_usernames", [])
@@ -421,7 +421,7 @@ def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[Delet
             _anonymise_registrations(one.person, one.registrations, contact_email=one.own_address)
 
     # 3. Requests and the logs keep what was done, not whom it named.
-    requests = DeletionRequest.objects.filter(person_id__in=pks)
+    requests = DeletionRequest.objects.filter(person_id__any=pks)
     request_owner = dict(requests.values_list("pk", "person_id"))
     if on_request:
         requests.filter(status=DeletionRequest.Status.OPEN).update(

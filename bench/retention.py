@@ -1,21 +1,33 @@
-"""Benchmark: the retention purge over a large backlog of old data.
+"""Benchmark: the retention purge over a large backlog, against a plain SQL DELETE of the same rows.
 
     python bench/retention.py                      # SQLite, and PostgreSQL when DATABASE_URL says so
-    python bench/retention.py --count 220000       # about 1,000,000 rows
+    python bench/retention.py --skip-sqlite        # PostgreSQL only
+    python bench/retention.py --count 20000 --scale 2000,20000   # smaller, quicker
+    python bench/retention.py --extras             # also a certificate (file) and an audit entry each
     python bench/retention.py --tracemalloc        # also the peak of Python allocations (slower)
 
-``--count`` old participations (default 20,000), each with its registration and certificate,
-one account per two participations, one audit entry per participation, five course documents
-per event (an event per 50 participations): about 4.6 × count rows, every one of them due.
-Plus 10 % recent data that must stay. Then ANALYZE, as autovacuum would after a bulk load. Each database gets a throw-away database (a temporary
-SQLite file, or ``bench_retention_<name>`` on the PostgreSQL server); data are created in one
-child process and purged in a fresh one, so its peak memory (ru_maxrss) is the purge's alone.
-Not part of the test suite.
+For each size (``--scale``, default 5,000 and 50,000, and ``--count``, default 100,000) a
+throw-away database is seeded with that many old participations, each with its own
+registration and its own account (an event per 50), all of them due (created "in 2014"), plus
+10 % recent ones that must stay; then ANALYZE, as autovacuum would after a bulk load. The seeded
+database is copied (PostgreSQL: ``CREATE DATABASE … TEMPLATE``; SQLite: the file), and in fresh
+processes
+
+- the purge runs on one copy (wall time, CPU time of the process, peak RSS, seconds per
+  category, and that a second run deletes nothing), and
+- at ``--count`` only, the baseline runs on the other: a plain batched SQL ``DELETE`` of the
+  same rows (``DELETE … WHERE id IN (SELECT id … LIMIT batch)``, one transaction per batch, table
+  by table, children first), which is what the database itself needs to remove them.
+
+Printed: the purge's time as a ratio to the baseline (target ≤ 3×), the CPU time of the largest
+``--scale`` size against the smallest (target ≤ 11× for 10× the rows: linear) and the peak RSS
+per size (flat). Not part of the test suite.
 """
 
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,6 +36,15 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Children before parents: the order a plain DELETE must take.
+TABLES = [
+    "documents.Certificate",
+    "registrations.Participation",
+    "registrations.Registration",
+    "audit.AuditEntry",
+    "accounts.Person",
+]
 
 
 def _setup() -> None:
@@ -34,25 +55,28 @@ def _setup() -> None:
     django.setup()
 
 
-def create(count: int) -> None:
+def create(count: int, extras: bool) -> None:
     _setup()
     import datetime as dt
     from decimal import Decimal
 
     import time_machine
+    from django.apps import apps
     from django.core.management import call_command
+    from django.db import connection
 
     call_command("migrate", verbosity=0)
     from kundenportal.accounts.models import Person
     from kundenportal.audit.models import AuditEntry
-    from kundenportal.documents.models import Certificate, CourseDocument
+    from kundenportal.documents.models import Certificate
     from kundenportal.events.models import Event
     from kundenportal.registrations.models import Participation, Registration
 
     chunk = 10_000
     started = time.monotonic()
     old = dt.datetime(2014, 6, 1, 12, tzinfo=dt.UTC)
-    # Everything is created "in 2014" (date_joined, created_at), so all of it is due.
+    # Everything is created "in 2014" (date_joined, created_at), so all of it is due except the
+    # participations in the recent events.
     with time_machine.travel(old, tick=False):
         events_total = max(count // 50, 1)
         recent = max(events_total // 10, 1)
@@ -85,22 +109,11 @@ def create(count: int) -> None:
         recent_ids = list(
             Event.objects.filter(number__startswith="R-").values_list("pk", flat=True)
         )
-        CourseDocument.objects.bulk_create(
-            (
-                CourseDocument(
-                    event_id=event_id,
-                    title=f"Skript {j}",
-                    filename=f"Skript {j}.pdf",
-                    file=f"unterlagen/fehlt-{event_id}-{j}.pdf",
-                    size=1000,
-                )
-                for event_id in event_ids + recent_ids
-                for j in range(5)
-            ),
-            batch_size=chunk,
-        )
+        issued = {event.pk: event.last_day for event in Event.objects.all().only("last_day")}
         unusable = "!" + "x" * 40
         total = count + count // 10
+        # Old rows are created first, so in every table they have the lower primary keys.
+        due_max: dict[str, int] = {}
         for start in range(0, total, chunk):
             n = min(chunk, total - start)
             persons = Person.objects.bulk_create(
@@ -109,67 +122,88 @@ def create(count: int) -> None:
                     first_name="Bench",
                     last_name=f"Person{start + i}",
                     name_key=f"bench person{start + i}",
+                    email=f"bench.person{start + i}@example.org",
                     password=unusable,
                 )
-                for i in range(0, n, 2)
+                for i in range(n)
             )
             rows = []
             for i in range(n):
                 index = start + i
-                is_old = index < count
-                event_id = (
-                    event_ids[index % len(event_ids)]
-                    if is_old
-                    else recent_ids[index % len(recent_ids)]
-                )
-                rows.append((event_id, persons[i // 2].pk))
+                ids = event_ids if index < count else recent_ids
+                rows.append((index < count, ids[index % len(ids)], persons[i]))
             registrations = Registration.objects.bulk_create(
-                Registration(event_id=event_id, correspondence_email="b@example.org")
-                for event_id, _person in rows
+                Registration(event_id=event_id, correspondence_email=person.email)
+                for _old, event_id, person in rows
             )
             participations = Participation.objects.bulk_create(
                 Participation(
                     registration_id=registration.pk,
                     event_id=event_id,
-                    person_id=person_id,
+                    person_id=person.pk,
                     status="attended",
                 )
-                for registration, (event_id, person_id) in zip(registrations, rows, strict=True)
+                for registration, (_old, event_id, person) in zip(registrations, rows, strict=True)
             )
-            issued = {event.pk: event.last_day for event in Event.objects.all().only("last_day")}
-            Certificate.objects.bulk_create(
-                Certificate(
-                    participation_id=p.pk,
-                    issued_on=issued[p.event_id],
-                    filename="Bescheinigung.pdf",
-                    file=f"bescheinigungen/fehlt-{p.pk}.pdf",
-                    size=1000,
+            created = {
+                "accounts.Person": persons,
+                "registrations.Registration": registrations,
+                "registrations.Participation": participations,
+            }
+            if extras:
+                created["documents.Certificate"] = Certificate.objects.bulk_create(
+                    Certificate(
+                        participation_id=p.pk,
+                        issued_on=issued[p.event_id],
+                        filename="Bescheinigung.pdf",
+                        file=f"bescheinigungen/fehlt-{p.pk}.pdf",
+                        size=1000,
+                    )
+                    for p in participations
                 )
-                for p in participations
-            )
-            AuditEntry.objects.bulk_create(
-                AuditEntry(
-                    actor_label="System",
-                    action="person.create",
-                    object_type="accounts.person",
-                    object_id=str(person.pk),
-                    object_label=person.username,
+                created["audit.AuditEntry"] = AuditEntry.objects.bulk_create(
+                    AuditEntry(
+                        actor_label="System",
+                        action="person.create",
+                        object_type="accounts.person",
+                        object_id=str(person.pk),
+                        object_label=person.username,
+                    )
+                    for person in persons
                 )
-                for person in persons
-                for _twice in range(2)
-            )
-    # As autovacuum (PostgreSQL) would soon after a bulk load: without statistics the planner
-    # takes every table for empty and reads each chunk's candidates with a full scan.
-    from django.db import connection
-
+            for label, objs in created.items():
+                old_pks = [o.pk for o, (is_old, *_rest) in zip(objs, rows, strict=True) if is_old]
+                if old_pks:
+                    due_max[label] = max(due_max.get(label, 0), max(old_pks))
+    # As autovacuum would soon after a bulk load: without statistics the planner takes every
+    # table for empty and reads each chunk's candidates with a full scan.
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    tables = (Event, CourseDocument, Person, Registration, Participation, Certificate, AuditEntry)
-    rows_total = sum(model.objects.count() for model in tables)
-    print(json.dumps({"rows": rows_total, "create_seconds": time.monotonic() - started}))
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    rows_total = sum(apps.get_model(label).objects.count() for label in TABLES)
+    due = {
+        label: apps.get_model(label).objects.filter(pk__lte=pk).count()
+        for label, pk in due_max.items()
+    }
+    print(
+        json.dumps(
+            {
+                "rows": rows_total,
+                "due": due,
+                "due_max": due_max,
+                "create_seconds": time.monotonic() - started,
+            }
+        )
+    )
 
 
-def purge(batch_size: int, trace: bool) -> None:
+def _cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def purge(batch_size: int, trace: bool, profile: str = "") -> None:
     _setup()
     import resource
     import tracemalloc
@@ -185,9 +219,20 @@ def purge(batch_size: int, trace: bool) -> None:
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if trace:
         tracemalloc.start()
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    cpu = _cpu()
     started = time.monotonic()
     result = retention_purge(batch_size=batch_size)
     seconds = time.monotonic() - started
+    cpu = _cpu() - cpu
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(f"{profile}.{connection.vendor}")
     peak = tracemalloc.get_traced_memory()[1] if trace else None
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.monotonic()
@@ -201,6 +246,7 @@ def purge(batch_size: int, trace: bool) -> None:
                 "dry_run_total": dry.total,
                 "dry_run_seconds": dry_seconds,
                 "seconds": seconds,
+                "cpu_seconds": cpu,
                 "counts": result.counts,
                 "per_category": {
                     key: round(value, 2) for key, value in result.seconds_per_category.items()
@@ -215,6 +261,31 @@ def purge(batch_size: int, trace: bool) -> None:
     )
 
 
+def baseline(batch_size: int, due_max: dict[str, int]) -> None:
+    """The same rows deleted by plain SQL: no ORM, no checks, no logs."""
+    _setup()
+    from django.apps import apps
+    from django.db import connection
+
+    started = time.monotonic()
+    deleted = 0
+    for label in TABLES:
+        if label not in due_max:
+            continue
+        table = connection.ops.quote_name(apps.get_model(label)._meta.db_table)
+        sql = (
+            f"DELETE FROM {table} WHERE id IN "  # noqa: S608 - table names from the models
+            f"(SELECT id FROM {table} WHERE id <= %s ORDER BY id LIMIT %s)"
+        )
+        while True:
+            with connection.cursor() as cursor:  # autocommit: one transaction per batch
+                cursor.execute(sql, [due_max[label], batch_size])
+                if cursor.rowcount <= 0:
+                    break
+                deleted += cursor.rowcount
+    print(json.dumps({"deleted": deleted, "seconds": time.monotonic() - started}))
+
+
 def _child(env: dict, *args: str) -> dict:
     out = subprocess.run(
         [sys.executable, __file__, *args],
@@ -226,79 +297,161 @@ def _child(env: dict, *args: str) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+class _Databases:
+    """Throw-away databases: a seeded one and copies of it (SQLite files in ``folder``, or
+    ``bench_retention_<name>_…`` on the PostgreSQL server of ``database_url``)."""
+
+    def __init__(self, database_url: str | None, folder: str):
+        self.url = database_url
+        self.folder = Path(folder)
+        self.made: list[str] = []
+        self.admin = None
+        if database_url is not None:
+            import psycopg
+
+            self.server, base = database_url.rsplit("/", 1)
+            self.prefix = f"bench_retention_{base}_"
+            # The server's maintenance database: the one named in the URL need not exist.
+            self.admin = psycopg.connect(f"{self.server}/postgres", autocommit=True)
+
+    def new(self, name: str, template: str | None = None) -> str:
+        """The URL of a new database ``name``, empty or a copy of ``template``."""
+        if self.admin is None:
+            if template is not None:
+                for suffix in ("", "-wal", "-shm"):
+                    source = self.folder / f"{template}.sqlite3{suffix}"
+                    if source.exists():
+                        shutil.copyfile(source, self.folder / f"{name}.sqlite3{suffix}")
+            return f"sqlite:///{self.folder / (name + '.sqlite3')}"
+        self.admin.execute(f'DROP DATABASE IF EXISTS "{self.prefix}{name}"')
+        copy = f' TEMPLATE "{self.prefix}{template}"' if template else ""
+        self.admin.execute(f'CREATE DATABASE "{self.prefix}{name}"{copy}')
+        self.made.append(self.prefix + name)
+        return f"{self.server}/{self.prefix}{name}"
+
+    def drop_all(self) -> None:
+        if self.admin is not None:
+            for name in self.made:
+                self.admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            self.admin.close()
+
+
 def run_database(database_url: str | None, args) -> None:
     env = {
         **os.environ,
         "SECRET_KEY": "bench-" + uuid.uuid4().hex,
         "LOG_LEVEL": "WARNING",
         "DEBUG": "",
+        "ALLOWED_HOSTS": "localhost",
     }
-    env["ALLOWED_HOSTS"] = "localhost"
+    sizes = sorted({*args.scale, args.count})
+    results = {}
     with tempfile.TemporaryDirectory() as folder:
         env["VAR_DIR"] = folder
         env["MEDIA_ROOT"] = str(Path(folder) / "media")
-        drop = None
-        if database_url is None:
-            env["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-        else:
-            import psycopg
-
-            base, name = database_url.rsplit("/", 1)
-            bench_name = f"bench_retention_{name}"
-            admin = psycopg.connect(database_url, autocommit=True)
-            admin.execute(f'DROP DATABASE IF EXISTS "{bench_name}"')
-            admin.execute(f'CREATE DATABASE "{bench_name}"')
-            env["DATABASE_URL"] = f"{base}/{bench_name}"
-
-            def drop():
-                admin.execute(f'DROP DATABASE IF EXISTS "{bench_name}"')
-                admin.close()
-
+        databases = _Databases(database_url, folder)
         try:
-            created = _child(env, "--child", "create", "--count", str(args.count))
-            measured = _child(
-                env,
-                "--child",
-                "purge",
-                "--batch-size",
-                str(args.batch_size),
-                *(["--tracemalloc"] if args.tracemalloc else []),
-            )
+            for size in sizes:
+                seeded = databases.new(f"seed{size}")
+                created = _child(
+                    {**env, "DATABASE_URL": seeded},
+                    "--child",
+                    "create",
+                    "--count",
+                    str(size),
+                    *(["--extras"] if args.extras else []),
+                )
+                measured = _child(
+                    {**env, "DATABASE_URL": databases.new(f"purge{size}", f"seed{size}")},
+                    "--child",
+                    "purge",
+                    "--batch-size",
+                    str(args.batch_size),
+                    *(["--tracemalloc"] if args.tracemalloc else []),
+                    *(["--profile", f"{args.profile}.{size}"] if args.profile else []),
+                )
+                base = None
+                if size == args.count:
+                    base = _child(
+                        {**env, "DATABASE_URL": databases.new(f"base{size}", f"seed{size}")},
+                        "--child",
+                        "baseline",
+                        "--batch-size",
+                        str(args.batch_size),
+                        "--due-max",
+                        json.dumps(created["due_max"]),
+                    )
+                results[size] = (created, measured, base)
+                _report(size, created, measured, base)
         finally:
-            if drop is not None:
-                drop()
-    rate = measured["deleted"] / measured["seconds"] if measured["seconds"] else 0
+            databases.drop_all()
+    small, large = min(args.scale), max(args.scale)
+    vendor = results[small][1]["vendor"]
+    cpu_small, cpu_large = results[small][1]["cpu_seconds"], results[large][1]["cpu_seconds"]
     print(
-        f"{measured['vendor']:<10} rows {created['rows']:>9,}  "
-        f"created in {created['create_seconds']:.0f} s  "
-        f"dry run {measured['dry_run_seconds']:.1f} s  "
-        f"purge {measured['seconds']:.1f} s ({rate:,.0f} rows/s, deleted {measured['deleted']:,})  "
-        f"peak RSS {measured['rss_peak_mb']:.0f} MB (before {measured['rss_before_mb']:.0f} MB)"
+        f"{vendor}: CPU time {large:,} vs {small:,} participations: "
+        f"{cpu_large:.1f} s / {cpu_small:.1f} s = {cpu_large / cpu_small:.1f}x "
+        f"(target <= {large / small * 1.1:.0f}x); peak RSS "
+        + ", ".join(f"{results[s][1]['rss_peak_mb']:.0f} MB" for s in sizes)
+    )
+    _created, measured, base = results[args.count]
+    print(
+        f"{vendor}: purge of {args.count:,} participations {measured['seconds']:.1f} s, "
+        f"plain SQL DELETE of the same {base['deleted']:,} rows {base['seconds']:.1f} s: "
+        f"ratio {measured['seconds'] / base['seconds']:.2f}x (target <= 3x)"
+    )
+
+
+def _report(size: int, created: dict, measured: dict, base: dict | None) -> None:
+    due = sum(created["due"].values())
+    print(
+        f"{measured['vendor']:<10} {size:>7,} participations: rows {created['rows']:,} "
+        f"(due {due:,}), created in {created['create_seconds']:.0f} s; "
+        f"purge {measured['seconds']:.1f} s, CPU {measured['cpu_seconds']:.1f} s, "
+        f"deleted {measured['deleted']:,}, peak RSS {measured['rss_peak_mb']:.0f} MB "
+        f"(before {measured['rss_before_mb']:.0f} MB)"
         + (
-            f"  tracemalloc peak {measured['tracemalloc_peak_mb']:.1f} MB"
+            f", tracemalloc peak {measured['tracemalloc_peak_mb']:.1f} MB"
             if measured["tracemalloc_peak_mb"] is not None
             else ""
         )
-        + f"  second run deleted {measured['second_run_deleted']}"
+        + f"; dry run {measured['dry_run_seconds']:.2f} s"
+        + f"; second run deleted {measured['second_run_deleted']}"
         + f" in {measured['second_run_seconds']:.2f} s"
+        + (f"; plain SQL DELETE {base['seconds']:.1f} s" if base else ""),
+        flush=True,
     )
     print(f"           deleted per category: {measured['counts']}")
-    print(f"           seconds per category: {measured['per_category']}")
+    print(f"           seconds per category: {measured['per_category']}", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--count", type=int, default=20_000)
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument(
+        "--scale",
+        type=lambda text: [int(part) for part in text.split(",")],
+        default=[5_000, 50_000],
+        help="sizes whose CPU times are compared (comma-separated)",
+    )
     parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--extras", action="store_true", help="a certificate and audit entry each")
     parser.add_argument("--tracemalloc", action="store_true")
+    parser.add_argument(
+        "--profile", default="", help="cProfile the purge into PROFILE.<size>.<vendor>"
+    )
     parser.add_argument("--skip-sqlite", action="store_true", help="only PostgreSQL")
-    parser.add_argument("--child", choices=["create", "purge"])
+    parser.add_argument("--child", choices=["create", "purge", "baseline"])
+    parser.add_argument("--due-max", type=json.loads, default={})
     args = parser.parse_args()
     if args.child == "create":
-        create(args.count)
+        create(args.count, args.extras)
         return
     if args.child == "purge":
-        purge(args.batch_size, args.tracemalloc)
+        purge(args.batch_size, args.tracemalloc, args.profile)
+        return
+    if args.child == "baseline":
+        baseline(args.batch_size, args.due_max)
         return
     if not args.skip_sqlite:
         run_database(None, args)

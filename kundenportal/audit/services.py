@@ -134,14 +134,14 @@ def audit_entries_pseudonymise(
     of entries changed. ``entry_ids`` are further entries to treat so (found naming them).
     """
     words = needles(identifiers)
-    query = models.Q(actor_id__in=list(actors)) | models.Q(pk__in=list(entry_ids))
+    query = models.Q(actor_id__any=list(actors)) | models.Q(pk__in=entry_ids)
     if actor_labels:
         query |= models.Q(actor_label__in=list(actor_labels))
     by_type: dict[str, list[str]] = {}
     for object_type, object_id in objects:
         by_type.setdefault(object_type, []).append(object_id)
     for object_type, ids in by_type.items():
-        query |= models.Q(object_type=object_type, object_id__in=ids)
+        query |= models.Q(object_type=object_type, object_id__any=ids)
     changed = []
     for entry in AuditEntry.objects.filter(query).iterator(chunk_size=500):
         entry.data = scrub(entry.data, words, username_keys=True)

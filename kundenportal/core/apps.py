@@ -11,5 +11,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from . import checks  # noqa: F401  (registers the start-up checks)
         from .logs import redact_filter_install
+        from .lookups import register
 
         redact_filter_install()
+        register()

@@ -6,19 +6,20 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connections
 from django.db.models import Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Lower
 
 REPLACEMENT = "(gelöscht)"
 
 
 def needles(identifiers: Iterable[str | None]) -> tuple[str, ...]:
     """The identifiers to look for, lower case; shorter than 3 characters would hit anything."""
-    found: list[str] = []
+    found: dict[str, None] = {}  # ordered, and a set for many identifiers at once
     for value in identifiers:
         value = (value or "").strip().lower()
-        if len(value) >= 3 and value not in found:
-            found.append(value)
+        if len(value) >= 3:
+            found[value] = None
     return tuple(found)
 
 
@@ -32,13 +33,56 @@ def naming_any(queryset: QuerySet, fields: Iterable[str], words: Iterable[str]) 
     forms = {form for word in words for form in (word, json.dumps(word)[1:-1])}
     if not forms:
         return queryset.none()
-    pattern = "|".join(sorted(re.escape(form) for form in forms))
+    pattern = contains_pattern(forms)
+    # PostgreSQL compiles a case-insensitive expression of a thousand names ~10 times slower
+    # than the same one on lower-cased text; SQLite's lower() knows only ASCII, so there the
+    # expression (Python's) ignores case itself.
+    lowered = connections[queryset.db].vendor == "postgresql"
     query = Q(pk__in=[])
     for name in fields:
         alias = f"_text_{name}"
-        queryset = queryset.alias(**{alias: Cast(name, TextField())})
-        query |= Q(**{f"{alias}__iregex": pattern})
+        text = Cast(name, TextField())
+        queryset = queryset.alias(**{alias: Lower(text) if lowered else text})
+        query |= Q(**{f"{alias}__regex" if lowered else f"{alias}__iregex": pattern})
     return queryset.filter(query)
+
+
+def contains_pattern(words: Iterable[str]) -> str:
+    """A regular expression that finds any of ``words`` (lower case), in the syntax both
+    PostgreSQL and Python understand, written as a tree of shared prefixes: "ab(?:c|d)" rather
+    than "abc|abd". PostgreSQL compiles (and its planner tries) a plain alternation of thousands
+    of names for seconds; the tree is a fraction of its size and is matched in one pass. A word
+    that contains a shorter one is left out: finding the shorter one is enough."""
+    tree: dict = {}
+    for word in sorted(set(words), key=len):
+        node = tree
+        for char in word:
+            if node.get("") is True:  # a shorter word already ends here
+                break
+            node = node.setdefault(char, {})
+        else:
+            node.clear()
+            node[""] = True
+    return _tree_pattern(tree)
+
+
+def _tree_pattern(node: dict) -> str:
+    branches = []
+    for char, child in sorted(node.items()):
+        if char == "":
+            continue
+        # Iterative along single-child chains: a long name is no deep recursion.
+        text = [re.escape(char)]
+        while len(child) == 1 and "" not in child:
+            ((char, child),) = child.items()
+            text.append(re.escape(char))
+        if child.get("") is True:
+            branches.append("".join(text))
+        else:
+            branches.append("".join(text) + _tree_pattern(child))
+    if len(branches) == 1:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")"
 
 
 def scrub(

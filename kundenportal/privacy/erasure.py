@@ -26,7 +26,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q, Value
-from django.db.models.deletion import Collector
 from django.db.models.functions import Concat, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +40,7 @@ from kundenportal.audit.services import (
     audit_log_bulk,
     audit_username_hash,
 )
+from kundenportal.core.deletion import Row, RowsDeletion
 from kundenportal.core.files import file_delete_after_commit
 from kundenportal.core.formatting import date_text
 from kundenportal.core.scrub import naming_any, needles, scrub
@@ -86,27 +86,13 @@ class DeletionPlan:
         return self.person.get_full_name()
 
 
-def _collect(objs: list[models.Model]) -> dict[type[models.Model], list[models.Model]]:
-    """Every row a delete of ``objs`` removes, by model (``objs`` themselves excluded).
-
-    Asks the ORM's deletion collector, so a relation another app adds later is found
-    without a change here; rows it would "fast delete" are read too (for counts and files).
-    """
-    if not objs:
-        return {}
-    collector = Collector(using="default")
-    collector.collect(objs)
-    own = {(type(o), o.pk) for o in objs}
-    rows: dict[type[models.Model], list[models.Model]] = {}
-    for model, instances in collector.data.items():
-        rest = [i for i in instances if (model, i.pk) not in own]
-        if rest:
-            rows.setdefault(model, []).extend(rest)
-    for qs in collector.fast_deletes:
-        instances = list(qs)
-        if instances:
-            rows.setdefault(qs.model, []).extend(instances)
-    return rows
+def _collect(people: list[Person]) -> tuple[RowsDeletion, dict[type[models.Model], list[Row]]]:
+    """The deletion of ``people`` and every row it removes besides them, by model (primary
+    key, foreign keys and file names of each). Follows every relation to the person like the
+    ORM's deletion collector, so a relation another app adds later is found without a change
+    here."""
+    deletion = RowsDeletion(model=Person, pks=[p.pk for p in people])
+    return deletion, {model: list(rows.values()) for model, rows in deletion.rows.items() if rows}
 
 
 def _outbox_about(people: list[Person], participation_ids: list[int]) -> models.QuerySet:
@@ -118,9 +104,9 @@ def _outbox_about(people: list[Person], participation_ids: list[int]) -> models.
     )
     if participation_ids:
         query |= Q(context__participation_id__in=participation_ids)
-    for person in people:
-        if person.email:
-            query |= Q(to=[person.email])
+    emails = [[person.email] for person in people if person.email]
+    if emails:
+        query |= Q(to__in=emails)
     return OutboxMail.objects.filter(query).exclude(status=OutboxMail.Status.SENDING)
 
 
@@ -133,10 +119,10 @@ def account_deletion_plan(*, person: Person) -> DeletionPlan:
     except ValidationError as exc:
         refusal = " ".join(exc.messages)
     counts: Counter[str] = Counter()
-    for model, instances in _collect([person]).items():
-        counts[str(model._meta.verbose_name_plural)] += len(instances)
+    for model, rows in _collect([person])[1].items():
+        counts[str(model._meta.verbose_name_plural)] += len(rows)
         for name in _file_fields(model):
-            counts["Dateien"] += sum(1 for i in instances if getattr(i, name))
+            counts["Dateien"] += sum(1 for row in rows if row[name])
     participation_ids = list(
         Participation.objects.filter(person=person).values_list("pk", flat=True)
     )
@@ -264,7 +250,7 @@ def _admin_log_forget(
     about = Q(pk__in=[])
     for model, pks in objects.items():
         if pks:
-            about |= Q(content_type=types[model], object_id__in=[str(pk) for pk in pks])
+            about |= Q(content_type=types[model], object_id__any=[str(pk) for pk in pks])
     count = LogEntry.objects.filter(about).delete()[0]
     for entry in naming_any(LogEntry.objects.all(), ["object_repr", "change_message"], strong):
         entry.object_repr = scrub(entry.object_repr, weak, label)
@@ -285,7 +271,7 @@ def records_forget(*, model: type[models.Model], pks: list[Any]) -> None:
     if not pks:
         return
     ids = [str(pk) for pk in pks]
-    AuditEntry.objects.filter(object_type=model._meta.label_lower, object_id__in=ids).update(
+    AuditEntry.objects.filter(object_type=model._meta.label_lower, object_id__any=ids).update(
         object_label=Concat(
             Value(f"{model._meta.verbose_name} Nr. "),
             F("object_id"),
@@ -293,13 +279,13 @@ def records_forget(*, model: type[models.Model], pks: list[Any]) -> None:
         )
     )
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
-    LogEntry.objects.filter(content_type=content_type, object_id__in=ids).delete()
+    LogEntry.objects.filter(content_type=content_type, object_id__any=ids).delete()
     # Rows the delete takes along (a participation's certificate) are forgotten too.
     for relation in model._meta.related_objects:
         if relation.on_delete is models.CASCADE and not relation.many_to_many:
             related = relation.related_model
             children = related._default_manager.filter(
-                **{f"{relation.field.name}__in": pks}
+                **{f"{relation.field.attname}__any": pks}
             ).values_list("pk", flat=True)
             records_forget(model=related, pks=list(children))
 
@@ -342,7 +328,7 @@ class _Erased:
 
 
 def _owners(
-    collected: dict[type[models.Model], list[models.Model]], pks: set[int]
+    collected: dict[type[models.Model], list[Row]], pks: set[int]
 ) -> dict[tuple[type, Any], int]:
     """Which erased person each collected row belongs to (through a link to the person or to
     another collected row: a certificate through its participation)."""
@@ -353,17 +339,17 @@ def _owners(
         for model, rows in collected.items():
             links = [f for f in model._meta.concrete_fields if f.is_relation]
             for row in rows:
-                if (model, row.pk) in owner:
+                if (model, row["pk"]) in owner:
                     continue
                 for f in links:
-                    value = getattr(row, f.attname)
+                    value = row[f.attname]
                     found = (
                         value
                         if f.related_model is Person and value in pks
                         else owner.get((f.related_model, value))
                     )
                     if found is not None:
-                        owner[(model, row.pk)] = found
+                        owner[(model, row["pk"])] = found
                         grew = True
                         break
     return owner
@@ -384,8 +370,11 @@ class ErasureBatch:
     strong: tuple[str, ...]
     weak: tuple[str, ...]
     addresses: set[str]
-    # Every row a delete of the accounts takes along, and which person each belongs to.
-    collected: dict[type[models.Model], list[models.Model]]
+    # The deletion of the accounts, collected once before anything goes and run by the
+    # accounts' erase step last: every row it takes along (primary key, foreign keys and file
+    # names), and which person each belongs to.
+    deletion: RowsDeletion
+    collected: dict[type[models.Model], list[Row]]
     owner: dict[tuple[type, Any], int]
     # Deletion request id -> account id.
     request_owner: dict[int, int]
@@ -400,22 +389,23 @@ class ErasureBatch:
     def on_request(self) -> bool:
         return self.reason == ErasureReason.REQUEST
 
-    def files(self, model: type[models.Model]) -> list:
-        """The stored files of ``model``'s rows that go with the accounts."""
+    def files(self, model: type[models.Model]) -> list[tuple[str, str]]:
+        """The stored files of ``model``'s rows that go with the accounts, as
+        ("app.model.field", storage name) pairs."""
         return [
-            getattr(instance, name)
+            (f"{model._meta.label_lower}.{name}", row[name])
             for name in _file_fields(model)
-            for instance in self.collected.get(model, [])
-            if getattr(instance, name)
+            for row in self.collected.get(model, [])
+            if row[name]
         ]
 
     def files_per_person(self) -> Counter[int]:
         counts: Counter[int] = Counter()
-        for model, instances in self.collected.items():
+        for model, rows in self.collected.items():
             for name in _file_fields(model):
-                for instance in instances:
-                    if getattr(instance, name):
-                        counts[self.owner.get((model, instance.pk), 0)] += 1
+                for row in rows:
+                    if row[name]:
+                        counts[self.owner.get((model, row["pk"]), 0)] += 1
         return counts
 
     def audit_labels(self) -> tuple[dict[tuple[str, str], str], dict[type[models.Model], list]]:
@@ -427,14 +417,14 @@ class ErasureBatch:
             for pk in (one.person.pk, *one.merged_ids):
                 labels[(Person._meta.label_lower, str(pk))] = erased_label(one.person.pk)
                 log_objects[Person].append(pk)
-        for model, instances in self.collected.items():
-            for instance in instances:
-                person_id = self.owner.get((model, instance.pk))
+        for model, rows in self.collected.items():
+            for row in rows:
+                person_id = self.owner.get((model, row["pk"]))
                 prefix = erased_label(person_id) if person_id else "Gelöschtes Konto"
-                labels[(model._meta.label_lower, str(instance.pk))] = (
-                    f"{prefix}: {model._meta.model_name} Nr. {instance.pk}"
+                labels[(model._meta.label_lower, str(row["pk"]))] = (
+                    f"{prefix}: {model._meta.model_name} Nr. {row['pk']}"
                 )
-                log_objects.setdefault(model, []).append(instance.pk)
+                log_objects.setdefault(model, []).append(row["pk"])
         for request_pk, person_id in self.request_owner.items():
             labels[(DeletionRequest._meta.label_lower, str(request_pk))] = (
                 f"{erased_label(person_id)}: deletionrequest Nr. {request_pk}"
@@ -449,7 +439,7 @@ def erasure_batch(*, people: list[Person], actor: Any, reason: str) -> ErasureBa
     pks = [p.pk for p in people]
     erased = {p.pk: _Erased(person=p) for p in people}
     participations = list(
-        Participation.objects.filter(person_id__in=pks).values_list(
+        Participation.objects.filter(person_id__any=pks).values_list(
             "pk", "person_id", "email", "registration_id"
         )
     )
@@ -462,7 +452,7 @@ def erasure_batch(*, people: list[Person], actor: Any, reason: str) -> ErasureBa
     for object_id, data in AuditEntry.objects.filter(
         action="person.merge",
         object_type=Person._meta.label_lower,
-        object_id__in=[str(pk) for pk in pks],
+        object_id__any=[str(pk) for pk in pks],
     ).values_list("object_id", "data"):
         erased[int(object_id)].merged_ids += data.get("merged_person_ids", [])
         erased[int(object_id)].merged_usernames += data.get("merged_usernames", [])
@@ -483,7 +473,7 @@ def erasure_batch(*, people: list[Person], actor: Any, reason: str) -> ErasureBa
         )
         one.addresses |= {a.lower() for a in (person.email, one.own_address) if a}
     strong = needles([w for one in erased.values() for w in one.strong])
-    collected = _collect(people)
+    deletion, collected = _collect(people)
     return ErasureBatch(
         people=people,
         actor=actor,
@@ -493,10 +483,11 @@ def erasure_batch(*, people: list[Person], actor: Any, reason: str) -> ErasureBa
         strong=strong,
         weak=needles([*strong, *(n for p in people for n in (p.first_name, p.last_name))]),
         addresses={a for one in erased.values() for a in one.addresses},
+        deletion=deletion,
         collected=collected,
         owner=_owners(collected, set(pks)),
         request_owner=dict(
-            DeletionRequest.objects.filter(person_id__in=pks).values_list("pk", "person_id")
+            DeletionRequest.objects.filter(person_id__any=pks).values_list("pk", "person_id")
         ),
     )
 
@@ -519,7 +510,7 @@ def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[Delet
     from .register import erase_order
 
     locked = list(
-        Person.objects.select_for_update().filter(pk__in=[p.pk for p in people]).order_by("pk")
+        Person.objects.select_for_update().filter(pk__any=[p.pk for p in people]).order_by("pk")
     )
     for person in locked:
         staff_refusal(person)
@@ -610,7 +601,7 @@ def erasure_registrations(batch: ErasureBatch) -> None:
 def erasure_deletion_requests(batch: ErasureBatch) -> None:
     """Requests keep what was done, not whom it named: on request they are marked done, by
     retention they go."""
-    requests = DeletionRequest.objects.filter(pk__in=list(batch.request_owner))
+    requests = DeletionRequest.objects.filter(pk__any=list(batch.request_owner))
     if not batch.on_request:
         requests.delete()
         return

@@ -297,7 +297,7 @@ def _files(label: str, model: type[models.Model], lookup: str):
     def files(pks: list) -> list[tuple[str, str]]:
         return [
             (label, name)
-            for name in model._default_manager.filter(**{f"{lookup}__in": pks})
+            for name in model._default_manager.filter(**{f"{lookup}__any": pks})
             .exclude(file="")
             .values_list("file", flat=True)
         ]
@@ -337,7 +337,7 @@ def _lock_account_names(pks: list) -> list:
     """
     if connection.vendor != "postgresql" or not pks:
         return pks  # SQLite admits one writing transaction at a time.
-    rows = Person.objects.filter(pk__in=pks).values_list("pk", "name_key", "company_id")
+    rows = Person.objects.filter(pk__any=pks).values_list("pk", "name_key", "company_id")
     keys = {
         pk: person_lock_key(name_key=name_key, company_id=company_id)
         for pk, name_key, company_id in rows
@@ -346,18 +346,14 @@ def _lock_account_names(pks: list) -> list:
     return [pk for pk, key in keys.items() if key in taken]
 
 
-# Accounts per call of the erasure core (its text searches of the logs and the outbox run once
-# per group).
-ERASE_GROUP = 100
-
-
 def _accounts_erase(pks: list) -> None:
-    # The same erasure as on request: nothing that names the person stays.
-    people = list(Person.objects.filter(pk__in=pks).order_by("pk"))
-    for start in range(0, len(people), ERASE_GROUP):
-        people_erase(
-            people=people[start : start + ERASE_GROUP], actor=None, reason=ErasureReason.RETENTION
-        )
+    # The same erasure as on request: nothing that names the person stays. One call for the
+    # whole chunk: its searches of the logs and the outbox run once per chunk.
+    people_erase(
+        people=list(Person.objects.filter(pk__any=pks).order_by("pk")),
+        actor=None,
+        reason=ErasureReason.RETENTION,
+    )
 
 
 def _forget(model: type[models.Model]) -> Callable[[list], None]:

@@ -197,8 +197,10 @@ class Account(Category):
 
     def erase(self, batch):
         erasure.erasure_notice_queue(batch)
-        # Whatever still hangs on the accounts goes with them (CASCADE).
-        Person.objects.filter(pk__in=batch.pks).delete()
+        # The deletion collected before anything went: the accounts and whatever hangs on
+        # them (CASCADE: participations, certificates, address changes, bound addresses,
+        # reminders), one statement per table.
+        batch.deletion.delete()
 
     def merge(self, *, survivor, merged_ids, actor):
         return 0  # the merge fills the survivor's empty fields and deletes the others
@@ -350,8 +352,7 @@ class Participations(Category):
             .order_by("event__first_day", "id")
         ]
 
-    def erase(self, batch):
-        Participation.objects.filter(person_id__in=batch.pks).delete()
+    erase_note = "deleted with the account (the erasure's collected deletion, one statement)"
 
     def merge(self, *, survivor, merged_ids, actor):
         # Duplicates in one event were settled by the merge before (one stays).
@@ -426,8 +427,9 @@ class Certificates(Category):
         ]
 
     def erase(self, batch):
+        # The rows go with their participations in the accounts' deletion; their files
+        # once it is committed.
         erasure.erasure_files(batch, Certificate)
-        Certificate.objects.filter(participation__person_id__in=batch.pks).delete()
 
     def merge(self, *, survivor, merged_ids, actor):
         return 0  # certificates move with their participations
@@ -521,9 +523,8 @@ class BoundAddresses(Category):
         ]
 
     def erase(self, batch):
-        # The accounts' own bindings, and the erased people's own addresses bound to a
-        # colleague's account (a booker who registered others).
-        BoundAddress.objects.filter(person_id__in=batch.pks).delete()
+        # The accounts' own bindings go with the accounts' deletion; the erased people's own
+        # addresses bound to a colleague's account (a booker who registered others) here.
         if batch.addresses:
             BoundAddress.objects.filter(email__in=sorted(batch.addresses)).delete()
 
@@ -561,8 +562,7 @@ class AddressChanges(Category):
             for c in AddressChange.objects.filter(person=person).order_by("created_at", "id")
         ]
 
-    def erase(self, batch):
-        AddressChange.objects.filter(person_id__in=batch.pks).delete()
+    erase_note = "deleted with the account (the erasure's collected deletion, one statement)"
 
 
 class DeletionRequests(Category):
@@ -1001,9 +1001,10 @@ class QualificationReminders(Category):
             ],
         }
 
-    def erase(self, batch):
-        QualificationReminder.objects.filter(participation__person_id__in=batch.pks).delete()
-        ReminderOptOut.objects.filter(person_id__in=batch.pks).delete()
+    erase_note = (
+        "sent reminders go with their participations, opt-outs with the account (the "
+        "erasure's collected deletion)"
+    )
 
     def merge(self, *, survivor, merged_ids, actor):
         # Whoever switched the reminders off under any of the accounts keeps them off; the

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kundenportal.audit.services import audit_log
+from kundenportal.core.deletion import RowsDeletion
 from kundenportal.core.files import file_delete_after_commit, pending_files_delete
 from kundenportal.core.models import PendingFileDeletion
 from kundenportal.privacy.policies import Moment, Policy
@@ -122,12 +123,12 @@ def _purge_policy(
             # Lock the rows, then check again: whatever changed since they were read (a new
             # participation for an old account, a login) is seen now and wins.
             locked = list(
-                manager.select_for_update().filter(pk__in=candidates).values_list("pk", flat=True)
+                manager.select_for_update().filter(pk__any=candidates).values_list("pk", flat=True)
             )
             if policy.lock is not None:
                 locked = policy.lock(locked)
             pks = list(
-                manager.filter(pk__in=locked)
+                manager.filter(pk__any=locked)
                 .filter(policy.condition(moment))
                 .values_list("pk", flat=True)
             )
@@ -140,7 +141,8 @@ def _purge_policy(
             if policy.delete is not None:
                 policy.delete(pks)
             else:
-                manager.filter(pk__in=pks).delete()
+                # What QuerySet.delete() does, without loading the rows as instances.
+                RowsDeletion(model=model, pks=pks).delete()
             total += len(pks)
 
 

@@ -4,7 +4,6 @@
 import re
 from base64 import b32decode
 
-from axe_playwright_python.sync_playwright import Axe
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
@@ -12,18 +11,14 @@ from kundenportal.notifications.models import OutboxMail
 from kundenportal.notifications.rendering import mail_render
 from tests.second_factor import fresh_totp_code, totp_code
 
-_axe = Axe()
+from .checks import check_at_both_widths
 
 
 def assert_accessible(page: Page) -> None:
-    """axe-core finds no serious or critical violation on the current page."""
-    results = _axe.run(page)
-    bad = [
-        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert not bad, f"{page.url}: " + "; ".join(bad)
+    """axe-core finds no violation of any impact on the current page, at 1280 px and at
+    320 px, and the page reflows without scrolling sideways (``checks.check_at_both_widths``)."""
+    problems = check_at_both_widths(page, page.url)
+    assert not problems, "; ".join(problems)
 
 
 def log_in(page: Page, base_url: str, username: str, password: str) -> None:

@@ -7,6 +7,8 @@ from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
+from kundenportal.core.text import number_or_none
+
 from .models import AuditEntry
 from .services import audit_log, audit_search_hash, audit_username_hash
 
@@ -193,7 +195,8 @@ class PersonFilter(admin.ListFilter):
         if not self.value:
             return queryset
         Person = get_user_model()
-        lookup = {"pk": self.value} if self.value.isdigit() else {"username": self.value.lower()}
+        pk = number_or_none(self.value)
+        lookup = {"pk": pk} if pk is not None else {"username": self.value.lower()}
         pk = Person.objects.filter(**lookup).values_list("pk", flat=True).first()
         if pk is None:
             # An erased account: only the keyed hash of its username is left.
@@ -240,8 +243,8 @@ class StaffFilter(admin.SimpleListFilter):
         value = self.value()
         if value == "system":
             return queryset.filter(actor__isnull=True, actor_label="System")
-        if value and value.isdigit():
-            return queryset.filter(actor_id=int(value))
+        if (actor_id := number_or_none(value)) is not None:
+            return queryset.filter(actor_id=actor_id)
         return queryset
 
 

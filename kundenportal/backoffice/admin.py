@@ -27,6 +27,7 @@ from kundenportal.accounts.models import Person
 from kundenportal.audit.admin import audit_list_view
 from kundenportal.confirmations.admin import EventConfirmationMixin
 from kundenportal.core.admin_inlines import LabelledTabularInline
+from kundenportal.core.text import number_or_none
 from kundenportal.core.uploads import allowed_extensions
 from kundenportal.documents.admin import URL_FIELD_OVERRIDES
 from kundenportal.documents.models import CourseDocument, OnlineLink
@@ -177,7 +178,7 @@ class EventBackofficeMixin:
         event = self._event(request, object_id, perm=self.has_attendance_permission(request))
         if request.method == "POST":
             try:
-                attended = {int(v) for v in request.POST.getlist("attended") if v.isdigit()}
+                attended = {number_or_none(v) for v in request.POST.getlist("attended")} - {None}
                 result = attendance_record(event=event, attended_ids=attended, actor=request.user)
             except ValidationError as exc:
                 self.message_user(request, " ".join(exc.messages), messages.ERROR)

@@ -10,6 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 
 TOTAL = "_total"
+LAST_POSSIBLE_PAGE = 10**9
 
 
 def page_of(queryset: QuerySet | list, number, per_page: int) -> Page:
@@ -24,6 +25,8 @@ def page_of(queryset: QuerySet | list, number, per_page: int) -> Page:
         number = int(number)
     except (TypeError, ValueError):
         number = 1
+    # Past any real list, as Paginator would say, before the offset overflows the database.
+    number = min(number, LAST_POSSIBLE_PAGE)
     paginator = Paginator(queryset, per_page)
     rows = _rows(queryset, number, per_page) if number >= 1 else []
     if rows:

@@ -24,3 +24,16 @@ def match_key(value: str) -> str:
     """
     ascii_value = to_ascii(value).lower()
     return " ".join(re.findall(r"[a-z0-9]+", ascii_value))
+
+
+def number_or_none(value, *, digits: int = 18) -> int | None:
+    """The whole number written in ``value`` with ASCII digits only, else ``None``.
+
+    ``str.isdigit()`` accepts "²" and ``int()`` refuses it; a query parameter of 5,000 digits
+    passes both and overflows the database's integer. This takes only what a link or a form of
+    ours can produce: up to ``digits`` ASCII digits (18 fit a PostgreSQL bigint).
+    """
+    text = str(value) if value is not None else ""
+    if not (0 < len(text) <= digits and text.isascii() and text.isdigit()):
+        return None
+    return int(text)

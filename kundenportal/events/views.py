@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from kundenportal.core.text import number_or_none
+
 from .cache import catalogue_page
 from .models import Event
 from .selectors import event_public_get, events_upcoming, free_seats_by_event
@@ -38,7 +40,7 @@ def catalogue(request):
     query = request.GET.get("q", "").strip()[:100]
     format_ = request.GET.get("format", "")
     page_number = request.GET.get("seite") or "1"
-    if not query and page_number.isdigit() and 0 < int(page_number) <= CACHED_PAGES:
+    if not query and 0 < (number_or_none(page_number) or 0) <= CACHED_PAGES:
         format_key = format_ if format_ in Event.Format.values else ""
         # Which events start after today changes at midnight: the day is part of the key.
         key = f"list:{timezone.localdate().isoformat()}:{format_key}:{page_number}"

@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 from kundenportal.audit.models import AuditEntry
 from kundenportal.audit.services import audit_log
 from kundenportal.core.scrub import naming_any
+from kundenportal.core.text import number_or_none
 from kundenportal.documents.models import Certificate
 from kundenportal.events.models import Event
 from kundenportal.registrations.models import Participation, Registration
@@ -225,7 +226,7 @@ def _participation_rows(ids: Iterable[int]) -> list[dict]:
 def _registration_created(entry: AuditEntry) -> list[tuple[str, dict]]:
     registration = (
         Registration.objects.select_related("event").filter(pk=entry.object_id).first()
-        if str(entry.object_id).isdigit()
+        if number_or_none(entry.object_id) is not None
         else None
     )
     if registration is None:
@@ -261,7 +262,7 @@ def _participation_cancelled(entry: AuditEntry) -> list[tuple[str, dict]]:
 
 
 def _attendance(entry: AuditEntry) -> list[tuple[str, dict]]:
-    if not str(entry.object_id).isdigit():
+    if number_or_none(entry.object_id) is None:
         return []
     return [
         (
@@ -315,7 +316,7 @@ def _certificate_revoked(entry: AuditEntry) -> list[tuple[str, dict]]:
 
 
 def _person_merged(entry: AuditEntry) -> list[tuple[str, dict]]:
-    if not str(entry.object_id).isdigit():
+    if number_or_none(entry.object_id) is None:
         return []
     return [
         (
@@ -331,7 +332,7 @@ def _person_merged(entry: AuditEntry) -> list[tuple[str, dict]]:
 
 def _person_deleted(entry: AuditEntry) -> list[tuple[str, dict]]:
     # The account is gone: its id only (the receiver knows whom it stood for).
-    if not str(entry.object_id).isdigit():
+    if number_or_none(entry.object_id) is None:
         return []
     return [("person.deleted", {"person_id": int(entry.object_id)})]
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from kundenportal.accounts.models import Person
 from kundenportal.core.net import client_ip
+from kundenportal.core.text import number_or_none
 from kundenportal.events.models import Event
 from kundenportal.events.selectors import event_public_get
 
@@ -124,8 +125,8 @@ def participants(request, number: str):
             return HttpResponseRedirect(_url("participants", event) + f"#person-{len(rows)}")
         if action.startswith("remove-"):
             index = action.removeprefix("remove-")
-            if index.isdigit() and int(index) < len(rows):
-                rows.pop(int(index))
+            if (number := number_or_none(index)) is not None and number < len(rows):
+                rows.pop(number)
             state["participants"] = rows or [{}]
             state["step1_valid"] = False
             _save(request, event, state)

@@ -19,7 +19,10 @@ def companies():
     CompanyFactory.create_batch(12)
 
 
-@pytest.mark.parametrize("number", ["1", "2", "3", 3, "4", "99", "0", "-2", "x", None, ""])
+@pytest.mark.parametrize(
+    "number",
+    ["1", "2", "3", 3, "4", "99", "0", "-2", "x", None, "", "²", "٣", "9" * 19, "9" * 5000],
+)
 def test_pages_are_those_of_the_paginator(companies, number):
     expected = Paginator(_names(), 5).get_page(number)
     page = page_of(_names(), number, 5)

@@ -40,6 +40,12 @@ value = st.one_of(
             "@",
             "%00",
             "x" * 5000,
+            # Numbers a browser can send that int() refuses or the database cannot hold.
+            "²",
+            "٣",
+            "-1",
+            "9" * 19,
+            "9" * 5000,
             "é" * 200,
             "' OR 1=1 --",
             "<script>",

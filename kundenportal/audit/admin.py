@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from kundenportal.core.text import number_or_none
 
 from .models import AuditEntry
-from .services import audit_log, audit_search_hash, audit_username_hash
+from .services import audit_log, audit_search_hash, audit_username_q
 
 # An admin action on many rows keeps the first ids; the count is always complete.
 MAX_LOGGED_IDS = 200
@@ -200,7 +200,7 @@ class PersonFilter(admin.ListFilter):
         pk = Person.objects.filter(**lookup).values_list("pk", flat=True).first()
         if pk is None:
             # An erased account: only the keyed hash of its username is left.
-            return queryset.filter(data__username_hash=audit_username_hash(self.value))
+            return queryset.filter(audit_username_q(self.value))
         return queryset.filter(person_entries_q(Person, pk))
 
 
@@ -290,7 +290,7 @@ class AuditEntryAdmin(ListViewAuditedMixin, admin.ModelAdmin):
         term = search_term.strip()
         if term and " " not in term:
             # The username of an erased account is kept only as a keyed hash.
-            queryset |= self.model.objects.filter(data__username_hash=audit_username_hash(term))
+            queryset |= self.model.objects.filter(audit_username_q(term))
         if term:
             # Who searched a list for this text (kept as a keyed hash, see audit_list_view).
             digest = audit_search_hash(term)

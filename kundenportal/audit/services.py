@@ -134,14 +134,14 @@ def audit_entries_pseudonymise(
     of entries changed. ``entry_ids`` are further entries to treat so (found naming them).
     """
     words = needles(identifiers)
-    query = models.Q(actor_id__any=list(actors)) | models.Q(pk__in=entry_ids)
+    query = models.Q(actor_id__any=set(actors)) | models.Q(pk__in=entry_ids)
     if actor_labels:
         query |= models.Q(actor_label__in=list(actor_labels))
     by_type: dict[str, list[str]] = {}
     for object_type, object_id in objects:
         by_type.setdefault(object_type, []).append(object_id)
     for object_type, ids in by_type.items():
-        query |= models.Q(object_type=object_type, object_id__any=ids)
+        query |= models.Q(object_type=object_type, object_id__any=set(ids))
     changed = []
     for entry in AuditEntry.objects.filter(query).iterator(chunk_size=500):
         entry.data = scrub(entry.data, words, username_keys=True)
@@ -169,6 +169,13 @@ def audit_username_hash(username: str) -> str:
     """
     key = f"{settings.USERNAME_HASH_KEY}:audit".encode()
     return hmac.new(key, username.strip().lower().encode(), hashlib.sha256).hexdigest()
+
+
+def audit_username_q(username: str) -> models.Q:
+    """The entries that name an erased account only by the keyed hash of its username: its
+    own log-in events, and its erasure (alone, or as one of a purge's batch)."""
+    digest = audit_username_hash(username)
+    return models.Q(data__username_hash=digest) | models.Q(data__username_hashes__icontains=digest)
 
 
 def audit_search_hash(text: str) -> str:

@@ -74,7 +74,7 @@ class RowsDeletion:
             related = relation.related_model
             if not field.target_field.primary_key:
                 self.simple = False
-            lookup = {f"{field.attname}__any": pks}
+            lookup = {f"{field.attname}__any": set(pks)}
             if on_delete is SET_NULL:
                 self._nulls.append((related, field, pks))
                 continue
@@ -114,20 +114,24 @@ class RowsDeletion:
             return 0
         if not self.simple:
             collector = Collector(using=self.using)
-            collector.collect(self.model._base_manager.using(self.using).filter(pk__any=self.pks))
+            collector.collect(
+                self.model._base_manager.using(self.using).filter(pk__any=set(self.pks))
+            )
             return collector.delete()[1].get(self.model._meta.label, 0)
         for related, field, pks in self._nulls:
-            related._base_manager.using(self.using).filter(**{f"{field.attname}__any": pks}).update(
-                **{field.name: None}
-            )
+            related._base_manager.using(self.using).filter(
+                **{f"{field.attname}__any": set(pks)}
+            ).update(**{field.name: None})
         # Children first (the foreign keys are deferred, but SQLite checks them at once when
         # they are not).
         for related in reversed(self._order):
             pks = list(self.rows[related])
             if pks:
-                related._base_manager.using(self.using).filter(pk__any=pks)._raw_delete(self.using)
+                related._base_manager.using(self.using).filter(pk__any=set(pks))._raw_delete(
+                    self.using
+                )
         return (
             self.model._base_manager.using(self.using)
-            .filter(pk__any=self.pks)
+            .filter(pk__any=set(self.pks))
             ._raw_delete(self.using)
         )

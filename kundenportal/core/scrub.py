@@ -4,6 +4,7 @@ JSON, for erasure: the rows stay as a record of what was done, without whom they
 import json
 import re
 from collections.abc import Iterable
+from functools import cached_property
 from typing import Any
 
 from django.db import connections
@@ -13,27 +14,36 @@ from django.db.models.functions import Cast, Lower
 REPLACEMENT = "(gelöscht)"
 
 
-def needles(identifiers: Iterable[str | None]) -> tuple[str, ...]:
+class Needles(tuple):
+    """Identifiers to look for (lower case), with the regular expression that finds them,
+    built once however many tables an erasure searches with it."""
+
+    @cached_property
+    def pattern(self) -> str:
+        # JSON may be stored with non-ASCII characters escaped ("M\\u00fcller" on SQLite), so
+        # the escaped spelling is looked for too.
+        return contains_pattern({form for word in self for form in (word, json.dumps(word)[1:-1])})
+
+
+def needles(identifiers: Iterable[str | None]) -> Needles:
     """The identifiers to look for, lower case; shorter than 3 characters would hit anything."""
     found: dict[str, None] = {}  # ordered, and a set for many identifiers at once
     for value in identifiers:
         value = (value or "").strip().lower()
         if len(value) >= 3:
             found[value] = None
-    return tuple(found)
+    return Needles(found)
 
 
 def naming_any(queryset: QuerySet, fields: Iterable[str], words: Iterable[str]) -> QuerySet:
     """The rows of ``queryset`` whose ``fields`` (text, or JSON as stored) contain any of
-    ``words``, case-insensitively; one regular expression per field, however many words.
-
-    JSON may be stored with non-ASCII characters escaped ("M\\u00fcller" on SQLite), so the
-    escaped spelling is looked for too. No words match nothing.
+    ``words`` (lower case), case-insensitively; one regular expression per field, however
+    many words. No words match nothing.
     """
-    forms = {form for word in words for form in (word, json.dumps(word)[1:-1])}
-    if not forms:
+    words = words if isinstance(words, Needles) else Needles(words)
+    if not words:
         return queryset.none()
-    pattern = contains_pattern(forms)
+    pattern = words.pattern
     # PostgreSQL compiles a case-insensitive expression of a thousand names ~10 times slower
     # than the same one on lower-cased text; SQLite's lower() knows only ASCII, so there the
     # expression (Python's) ignores case itself.

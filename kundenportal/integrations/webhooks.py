@@ -331,10 +331,10 @@ def _person_merged(entry: AuditEntry) -> list[tuple[str, dict]]:
 
 
 def _person_deleted(entry: AuditEntry) -> list[tuple[str, dict]]:
-    # The account is gone: its id only (the receiver knows whom it stood for).
-    if number_or_none(entry.object_id) is None:
-        return []
-    return [("person.deleted", {"person_id": int(entry.object_id)})]
+    # The account is gone: its id only (the receiver knows whom it stood for). A batch of
+    # the purge is one entry naming all its accounts; each gets its own event.
+    person_ids = entry.data.get("person_ids") or [number_or_none(entry.object_id)]
+    return [("person.deleted", {"person_id": pk}) for pk in person_ids if pk is not None]
 
 
 # audit action → (event types it may announce, payload builder)

@@ -37,7 +37,7 @@ from kundenportal.accounts.sessions import sessions_end
 from kundenportal.audit.models import AuditEntry
 from kundenportal.audit.services import (
     audit_entries_pseudonymise,
-    audit_log_bulk,
+    audit_log,
     audit_username_hash,
 )
 from kundenportal.core.deletion import Row, RowsDeletion
@@ -250,7 +250,7 @@ def _admin_log_forget(
     about = Q(pk__in=[])
     for model, pks in objects.items():
         if pks:
-            about |= Q(content_type=types[model], object_id__any=[str(pk) for pk in pks])
+            about |= Q(content_type=types[model], object_id__any={str(pk) for pk in pks})
     count = LogEntry.objects.filter(about).delete()[0]
     for entry in naming_any(LogEntry.objects.all(), ["object_repr", "change_message"], strong):
         entry.object_repr = scrub(entry.object_repr, weak, label)
@@ -271,7 +271,7 @@ def records_forget(*, model: type[models.Model], pks: list[Any]) -> None:
     if not pks:
         return
     ids = [str(pk) for pk in pks]
-    AuditEntry.objects.filter(object_type=model._meta.label_lower, object_id__any=ids).update(
+    AuditEntry.objects.filter(object_type=model._meta.label_lower, object_id__any=set(ids)).update(
         object_label=Concat(
             Value(f"{model._meta.verbose_name} Nr. "),
             F("object_id"),
@@ -279,13 +279,13 @@ def records_forget(*, model: type[models.Model], pks: list[Any]) -> None:
         )
     )
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
-    LogEntry.objects.filter(content_type=content_type, object_id__any=ids).delete()
+    LogEntry.objects.filter(content_type=content_type, object_id__any=set(ids)).delete()
     # Rows the delete takes along (a participation's certificate) are forgotten too.
     for relation in model._meta.related_objects:
         if relation.on_delete is models.CASCADE and not relation.many_to_many:
             related = relation.related_model
             children = related._default_manager.filter(
-                **{f"{relation.field.attname}__any": pks}
+                **{f"{relation.field.attname}__any": set(pks)}
             ).values_list("pk", flat=True)
             records_forget(model=related, pks=list(children))
 
@@ -439,7 +439,7 @@ def erasure_batch(*, people: list[Person], actor: Any, reason: str) -> ErasureBa
     pks = [p.pk for p in people]
     erased = {p.pk: _Erased(person=p) for p in people}
     participations = list(
-        Participation.objects.filter(person_id__any=pks).values_list(
+        Participation.objects.filter(person_id__any=set(pks)).values_list(
             "pk", "person_id", "email", "registration_id"
         )
     )
@@ -452,7 +452,7 @@ def erasure_batch(*, people: list[Person], actor: Any, reason: str) -> ErasureBa
     for object_id, data in AuditEntry.objects.filter(
         action="person.merge",
         object_type=Person._meta.label_lower,
-        object_id__any=[str(pk) for pk in pks],
+        object_id__any={str(pk) for pk in pks},
     ).values_list("object_id", "data"):
         erased[int(object_id)].merged_ids += data.get("merged_person_ids", [])
         erased[int(object_id)].merged_usernames += data.get("merged_usernames", [])
@@ -487,7 +487,7 @@ def erasure_batch(*, people: list[Person], actor: Any, reason: str) -> ErasureBa
         collected=collected,
         owner=_owners(collected, set(pks)),
         request_owner=dict(
-            DeletionRequest.objects.filter(person_id__any=pks).values_list("pk", "person_id")
+            DeletionRequest.objects.filter(person_id__any=set(pks)).values_list("pk", "person_id")
         ),
     )
 
@@ -510,7 +510,7 @@ def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[Delet
     from .register import erase_order
 
     locked = list(
-        Person.objects.select_for_update().filter(pk__any=[p.pk for p in people]).order_by("pk")
+        Person.objects.select_for_update().filter(pk__any={p.pk for p in people}).order_by("pk")
     )
     for person in locked:
         staff_refusal(person)
@@ -526,46 +526,67 @@ def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[Delet
     for category in erase_order():
         category.erase(batch)
 
-    results, entries = [], []
-    for pk, one in batch.erased.items():
-        plan = plans.get(pk)
-        counts = plan.counts if plan else {}
-        notice_to = one.notice_to
-        entries.append(
-            {
-                "actor": actor,
-                "action": "person.delete",
-                "object_type": Person._meta.label_lower,
-                "object_id": str(pk),
-                "object_label": erased_label(pk),
-                "data": {
-                    "reason": str(reason),
-                    "username_hash": audit_username_hash(one.person.username),
-                    "deleted": counts,
-                    "files": files.get(pk, 0),
-                    "registrations_kept_without_name": one.registrations,
-                    "outbox_deleted": batch.outbox_deleted,
-                    "sessions_ended": batch.sessions_ended,
-                    "deletion_request_ids": sorted(
-                        r
-                        for r, owner_pk in batch.request_owner.items()
-                        if owner_pk == pk and batch.on_request
-                    ),
-                    "notice_mailed": bool(notice_to),
-                },
-            }
+    results = [
+        DeletionResult(
+            person_id=pk,
+            counts=plans[pk].counts if pk in plans else {},
+            registrations_kept=one.registrations,
+            mail_sent_to=one.notice_to,
+            sessions_ended=batch.sessions_ended,
         )
-        results.append(
-            DeletionResult(
-                person_id=pk,
-                counts=counts,
-                registrations_kept=one.registrations,
-                mail_sent_to=notice_to,
-                sessions_ended=batch.sessions_ended,
-            )
-        )
-    audit_log_bulk(entries=entries)
+        for pk, one in batch.erased.items()
+    ]
+    audit_log(**_erasure_entry(batch, plans, files))
     return results
+
+
+def _erasure_entry(batch: ErasureBatch, plans: dict, files: Counter[int]) -> dict[str, Any]:
+    """The ``person.delete`` entry of an erasure: the account number, counts and a keyed hash
+    of the username (the log's search finds it when given the username). A batch of the
+    purge is one entry with the numbers and hashes of all its accounts: a thousand entries
+    per chunk cost the purge more than the deletion, and would be searched by the next."""
+    data: dict[str, Any] = {
+        "reason": str(batch.reason),
+        "outbox_deleted": batch.outbox_deleted,
+        "sessions_ended": batch.sessions_ended,
+    }
+    if len(batch.erased) > 1:
+        pks = sorted(batch.erased)
+        data |= {
+            "person_ids": pks,
+            "username_hashes": [
+                audit_username_hash(batch.erased[pk].person.username) for pk in pks
+            ],
+            "files": sum(files.values()),
+            "registrations_kept_without_name": sorted(
+                {r for one in batch.erased.values() for r in one.registrations}
+            ),
+        }
+        label = f"{len(pks)} gelöschte Konten (Nr. {pks[0]} bis {pks[-1]})"
+        return {
+            "actor": batch.actor,
+            "action": "person.delete",
+            "object_type": Person._meta.label_lower,
+            "object_label": label,
+            "data": data,
+        }
+    ((pk, one),) = batch.erased.items()
+    data |= {
+        "username_hash": audit_username_hash(one.person.username),
+        "deleted": plans[pk].counts if pk in plans else {},
+        "files": files.get(pk, 0),
+        "registrations_kept_without_name": one.registrations,
+        "deletion_request_ids": sorted(batch.request_owner) if batch.on_request else [],
+        "notice_mailed": bool(one.notice_to),
+    }
+    return {
+        "actor": batch.actor,
+        "action": "person.delete",
+        "object_type": Person._meta.label_lower,
+        "object_id": str(pk),
+        "object_label": erased_label(pk),
+        "data": data,
+    }
 
 
 # --- the steps the register's categories call, each for a whole batch ------------------------
@@ -601,7 +622,7 @@ def erasure_registrations(batch: ErasureBatch) -> None:
 def erasure_deletion_requests(batch: ErasureBatch) -> None:
     """Requests keep what was done, not whom it named: on request they are marked done, by
     retention they go."""
-    requests = DeletionRequest.objects.filter(pk__any=list(batch.request_owner))
+    requests = DeletionRequest.objects.filter(pk__any=set(batch.request_owner))
     if not batch.on_request:
         requests.delete()
         return

@@ -297,7 +297,7 @@ def _files(label: str, model: type[models.Model], lookup: str):
     def files(pks: list) -> list[tuple[str, str]]:
         return [
             (label, name)
-            for name in model._default_manager.filter(**{f"{lookup}__any": pks})
+            for name in model._default_manager.filter(**{f"{lookup}__any": set(pks)})
             .exclude(file="")
             .values_list("file", flat=True)
         ]
@@ -337,7 +337,7 @@ def _lock_account_names(pks: list) -> list:
     """
     if connection.vendor != "postgresql" or not pks:
         return pks  # SQLite admits one writing transaction at a time.
-    rows = Person.objects.filter(pk__any=pks).values_list("pk", "name_key", "company_id")
+    rows = Person.objects.filter(pk__any=set(pks)).values_list("pk", "name_key", "company_id")
     keys = {
         pk: person_lock_key(name_key=name_key, company_id=company_id)
         for pk, name_key, company_id in rows
@@ -350,7 +350,7 @@ def _accounts_erase(pks: list) -> None:
     # The same erasure as on request: nothing that names the person stays. One call for the
     # whole chunk: its searches of the logs and the outbox run once per chunk.
     people_erase(
-        people=list(Person.objects.filter(pk__any=pks).order_by("pk")),
+        people=list(Person.objects.filter(pk__any=set(pks)).order_by("pk")),
         actor=None,
         reason=ErasureReason.RETENTION,
     )

@@ -123,12 +123,14 @@ def _purge_policy(
             # Lock the rows, then check again: whatever changed since they were read (a new
             # participation for an old account, a login) is seen now and wins.
             locked = list(
-                manager.select_for_update().filter(pk__any=candidates).values_list("pk", flat=True)
+                manager.select_for_update()
+                .filter(pk__any=set(candidates))
+                .values_list("pk", flat=True)
             )
             if policy.lock is not None:
                 locked = policy.lock(locked)
             pks = list(
-                manager.filter(pk__any=locked)
+                manager.filter(pk__any=set(locked))
                 .filter(policy.condition(moment))
                 .values_list("pk", flat=True)
             )

@@ -18,7 +18,7 @@ from kundenportal.integrations.webhooks import (
     deliveries_sweep,
 )
 from kundenportal.registrations.models import Registration
-from tests.factories import EventFactory, ParticipationFactory
+from tests.factories import EventFactory, ParticipationFactory, PersonFactory
 
 from .conftest import booking_body
 from .test_auth import assert_problem
@@ -343,3 +343,14 @@ def test_a_certificate_revoked_before_its_issued_delivery_goes_out_is_sent_as_re
     assert sent["certificate.issued"]["certificate_id"] == certificate.pk
     assert sent["certificate.issued"]["revoked"] is True
     assert sent["certificate.revoked"]["revoked"] is True
+
+
+def test_a_purge_batch_announces_each_erased_account(api):
+    """The purge logs a batch of accounts as one entry; each account still gets its event."""
+    from kundenportal.privacy.erasure import people_erase
+
+    _subscribe(api, "http://127.0.0.1:9/hooks", ["person.deleted"])
+    people = PersonFactory.create_batch(3)
+    people_erase(people=people, actor=None, reason="retention")
+    sent = WebhookDelivery.objects.filter(event_type="person.deleted")
+    assert sorted(d.payload["person_id"] for d in sent) == sorted(p.pk for p in people)

@@ -348,6 +348,42 @@ def test_account_purge_erases_like_a_deletion_on_request(at, purge):
     assert erased.data["username_hash"] == audit_username_hash("max.mustermann")
 
 
+def test_a_batch_of_purged_accounts_is_one_entry_that_the_log_search_finds(at, purge, rf):
+    """A thousand accounts a night are one ``person.delete`` entry (the log stays readable and
+    the purge fast), with each account's number and username hash: searching the log for a
+    username finds the erasure, and the entry names nobody."""
+    from django.contrib.admin.sites import site
+
+    names = [("Jürgen", "Größe"), ("Käthe", "Fuchs"), ("Ömer", "Yılmaz")]
+    with time_machine.travel(dt.datetime(2016, 1, 1, 12, tzinfo=dt.UTC), tick=False):
+        people = [person_create(first_name=f, last_name=last) for f, last in names]
+    with at(TODAY):
+        assert purge().counts["accounts"] == 3
+    (entry,) = AuditEntry.objects.filter(action="person.delete")
+    assert entry.actor is None and entry.data["reason"] == "retention"
+    assert entry.data["person_ids"] == sorted(p.pk for p in people)
+    text = (entry.object_label + str(entry.data)).lower()
+    assert not any(
+        last.lower() in text or p.username in text
+        for p, (_f, last) in zip(people, names, strict=True)
+    )
+    staff = PersonFactory(is_staff=True, is_superuser=True)
+    model_admin = site._registry[AuditEntry]
+    for person in people:
+        request = rf.get("/", {"q": person.username})
+        request.user = staff
+        found, _duplicates = model_admin.get_search_results(
+            request, AuditEntry.objects.all(), person.username
+        )
+        assert list(found.filter(action="person.delete")) == [entry]
+    request = rf.get("/", {"q": "someone.else"})
+    request.user = staff
+    found, _duplicates = model_admin.get_search_results(
+        request, AuditEntry.objects.all(), "someone.else"
+    )
+    assert not found.filter(action="person.delete").exists()
+
+
 def test_purged_records_leave_no_name_in_the_logs(at, purge, rf):
     """A participation purged while its person stays: its audit entries keep "Teilnahme Nr.",
     its entries in Django's admin log go."""

@@ -25,6 +25,7 @@ per size (flat). Not part of the test suite.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -203,6 +204,28 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+class _QueryTimer:
+    """With ``--profile``: the database's time per kind of statement (numbers and quoted
+    values left out), to tell which of the purge's queries the waiting is spent in."""
+
+    def __init__(self):
+        self.seconds: dict[str, list[float]] = {}
+
+    def __call__(self, execute, sql, params, many, context):
+        import re
+
+        started = time.monotonic()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            key = re.sub(r"'[^']*'|\b\d+\b", "?", sql)[:160]
+            self.seconds.setdefault(key, []).append(time.monotonic() - started)
+
+    def report(self) -> str:
+        rows = sorted(self.seconds.items(), key=lambda item: -sum(item[1]))
+        return "\n".join(f"{sum(t):8.2f} s {len(t):6} x  {key}" for key, t in rows[:40])
+
+
 def purge(batch_size: int, trace: bool, profile: str = "") -> None:
     _setup()
     import resource
@@ -225,14 +248,17 @@ def purge(batch_size: int, trace: bool, profile: str = "") -> None:
 
         profiler = cProfile.Profile()
         profiler.enable()
+    timer = _QueryTimer()
     cpu = _cpu()
     started = time.monotonic()
-    result = retention_purge(batch_size=batch_size)
+    with connection.execute_wrapper(timer) if profile else contextlib.nullcontext():
+        result = retention_purge(batch_size=batch_size)
     seconds = time.monotonic() - started
     cpu = _cpu() - cpu
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(f"{profile}.{connection.vendor}")
+        Path(f"{profile}.{connection.vendor}.sql.txt").write_text(timer.report())
     peak = tracemalloc.get_traced_memory()[1] if trace else None
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.monotonic()

@@ -24,9 +24,10 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Q, Value
-from django.db.models.functions import Concat, Lower
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Concat, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,6 +44,7 @@ from kundenportal.audit.services import (
 from kundenportal.core.deletion import Row, RowsDeletion
 from kundenportal.core.files import file_delete_after_commit
 from kundenportal.core.formatting import date_text
+from kundenportal.core.lookups import AnyOf
 from kundenportal.core.scrub import naming_any, needles, scrub
 from kundenportal.notifications.models import OutboxMail
 from kundenportal.notifications.services import mail_enqueue
@@ -99,15 +101,34 @@ def _outbox_about(people: list[Person], participation_ids: list[int]) -> models.
     """Mails (not in flight) that are about these people: their confirmations, notices to
     them, the deletion request to marketing. Password-reset mails for a shared address, and
     mails that only mention a person among others, are handled separately."""
-    query = Q(context__person_id__in=[p.pk for p in people]) | Q(
-        context__username__in=[p.username for p in people]
+    query = _context_any("person_id", [p.pk for p in people]) | _context_any(
+        "username", [p.username for p in people]
     )
     if participation_ids:
-        query |= Q(context__participation_id__in=participation_ids)
-    emails = [[person.email] for person in people if person.email]
+        query |= _context_any("participation_id", participation_ids)
+    emails = [person.email for person in people if person.email]
     if emails:
-        query |= Q(to__in=emails)
+        query |= _sent_only_to_any(emails)
     return OutboxMail.objects.filter(query).exclude(status=OutboxMail.Status.SENDING)
+
+
+# A purge batch asks for a thousand accounts at once: on PostgreSQL each of these lookups is
+# one array parameter (``core.lookups``) instead of a thousand JSON values to adapt and plan.
+
+
+def _context_any(key: str, values: list) -> Q:
+    """Mails whose context holds one of ``values`` (numbers or texts) under ``key``."""
+    if connection.vendor == "postgresql":
+        return Q(AnyOf(KT(f"context__{key}"), {str(value) for value in values}))
+    return Q(**{f"context__{key}__in": values})
+
+
+def _sent_only_to_any(emails: list[str]) -> Q:
+    """Mails addressed to exactly one of ``emails`` and nobody else."""
+    if connection.vendor == "postgresql":
+        as_text = {json.dumps([email], ensure_ascii=False) for email in emails}
+        return Q(AnyOf(Cast("to", models.TextField()), as_text))
+    return Q(to__in=[[email] for email in emails])
 
 
 def account_deletion_plan(*, person: Person) -> DeletionPlan:
@@ -687,7 +708,9 @@ def erasure_login_records(batch: ErasureBatch) -> None:
     else:
         usernames = [p.username.lower() for p in batch.people]
         for model in (AccessAttempt, AccessFailureLog, AccessLog):
-            model.objects.alias(lowered=Lower("username")).filter(lowered__in=usernames).delete()
+            model.objects.alias(lowered=Lower("username")).filter(
+                lowered__any=set(usernames)
+            ).delete()
     with_sessions = [p.pk for p in batch.people if _may_have_sessions(p)]
     batch.sessions_ended = sessions_end(person_ids=with_sessions) if with_sessions else 0
 
@@ -779,4 +802,4 @@ def merged_accounts_forget(*, merged: list[Person], survivor: Person) -> None:
     except ImportError:  # pragma: no cover - axes is installed
         return
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
-        model.objects.alias(lowered=Lower("username")).filter(lowered__in=usernames).delete()
+        model.objects.alias(lowered=Lower("username")).filter(lowered__any=set(usernames)).delete()

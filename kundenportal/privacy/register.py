@@ -526,7 +526,7 @@ class BoundAddresses(Category):
         # The accounts' own bindings go with the accounts' deletion; the erased people's own
         # addresses bound to a colleague's account (a booker who registered others) here.
         if batch.addresses:
-            BoundAddress.objects.filter(email__in=sorted(batch.addresses)).delete()
+            BoundAddress.objects.filter(email__any=set(batch.addresses)).delete()
 
 
 class AddressChanges(Category):

@@ -312,3 +312,32 @@ def test_a_storage_failure_during_the_erasure_is_finished_by_the_worker(staff):
 
     assert not storage.exists(name)
     assert not PendingFileDeletion.objects.exists()
+
+
+def test_the_outbox_loses_every_mail_about_the_person_and_only_those(staff):
+    """Mails found by the person's number, username, participation or own address go; a mail
+    to the person and a colleague keeps the colleague; nobody else's mail is touched."""
+    person = PersonFactory(username="jürgen.größe", email="juergen@klaerwerk.example")
+    participation = ParticipationFactory(person=person)
+    other = PersonFactory(username="käthe.fuchs", email="kaethe@klaerwerk.example")
+
+    def mail(to, **context):
+        return OutboxMail.objects.create(template="x", to=to, context=context)
+
+    gone = [
+        mail(["a@example.org"], person_id=person.pk),
+        mail(["a@example.org"], username="jürgen.größe"),
+        mail(["a@example.org"], participation_id=participation.pk),
+        mail(["juergen@klaerwerk.example"]),
+    ]
+    shared = mail(["juergen@klaerwerk.example", "kaethe@klaerwerk.example"])
+    kept = [
+        mail(["kaethe@klaerwerk.example"], person_id=other.pk, username="käthe.fuchs"),
+        mail(["a@example.org"], person_id=str(other.pk)),
+    ]
+    account_delete(person=person, actor=staff)
+    left = set(OutboxMail.objects.exclude(template="account_deleted").values_list("pk", flat=True))
+    assert not left & {m.pk for m in gone}
+    assert {m.pk for m in kept} | {shared.pk} <= left
+    shared.refresh_from_db()
+    assert shared.to == ["kaethe@klaerwerk.example"]

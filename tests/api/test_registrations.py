@@ -183,3 +183,18 @@ def test_customer_import_is_all_or_nothing(api):
     done = api.post("/customers/import", {"rows": [row]}).json()
     assert done["rows"][0]["username"] == "max.mustermann"
     assert Person.objects.filter(username="max.mustermann").exists()
+
+
+def test_a_booking_records_the_versions_of_terms_and_privacy_notice_it_accepted(api, event):
+    from kundenportal.legal.models import LegalText
+    from kundenportal.legal.services import legal_text_create
+
+    terms = legal_text_create(
+        kind="teilnahmebedingungen", title="AGB", body="Stand Dezember", publish=True, actor=None
+    )
+    response = api.post("/events/K-200/registrations", booking_body(("Jürgen", "Größe")))
+    assert response.status_code == 201, response.content
+    registration = Registration.objects.get()
+    assert registration.terms_version == terms
+    assert registration.privacy_version == LegalText.objects.filter(kind="datenschutz").latest("pk")
+    assert registration.consent_at is not None

@@ -470,17 +470,7 @@ def document_post(
     """Upload one course document (the back office's checks: type from content, size, name)."""
     actor = require(request, Scope.DOCUMENTS_WRITE)
     event = _event(number)
-    with transaction.atomic():
-        (document,) = course_documents_upload(event=event, uploads=[file], actor=None)
-        if title.strip():
-            document.title = title.strip()[:200]
-            document.save(update_fields=["title"])
-        audit_log(
-            actor=actor,
-            action="course_document.upload",
-            obj=document,
-            data={"event": event.number, "file": document.filename},
-        )
+    (document,) = course_documents_upload(event=event, uploads=[file], actor=actor, title=title)
     return Status(
         201,
         {

@@ -125,12 +125,13 @@ def _atomic_with_files():
 
 
 def course_documents_upload(
-    *, event: Event, uploads: Sequence[File], actor: Any = None
+    *, event: Event, uploads: Sequence[File], actor: Any = None, title: str = ""
 ) -> list[CourseDocument]:
     """Store several course documents of ``event`` at once: all of them, or none.
 
-    Every file is checked first (size, type, content); the title is the file name without
-    its extension.
+    Every file is checked first (size, type, content); the title is ``title`` or else the file
+    name without its extension. ``actor`` is a staff account or an integration (the API),
+    which the audit entry names.
     """
     if not uploads:
         raise ValidationError(_("Bitte wählen Sie mindestens eine Datei aus."))
@@ -140,9 +141,15 @@ def course_documents_upload(
     documents = []
     with _atomic_with_files() as saved:
         for upload in uploads:
-            document = CourseDocument(event=event, uploaded_by=actor)
+            document = CourseDocument(
+                event=event, uploaded_by=actor if getattr(actor, "pk", None) else None
+            )
             file_metadata_apply(target=document, upload=upload)
-            document.title = PurePosixPath(document.filename).stem[:200] or document.filename
+            document.title = (
+                title.strip()[:200]
+                or PurePosixPath(document.filename).stem[:200]
+                or document.filename
+            )
             upload.seek(0)
             document.file.save(document.filename, upload, save=False)
             saved.append(document.file)

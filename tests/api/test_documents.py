@@ -38,9 +38,15 @@ def test_document_upload_checks_like_the_back_office(api):
     assert CourseDocument.objects.count() == 1
     missing = api.upload("/events/D-1/documents", {})
     assert_problem(missing, 422)
-    assert AuditEntry.objects.get(action="course_document.upload").actor_label == (
-        "Schnittstelle: ERP"
+    # One entry, the back office's, naming the integration.
+    (entry,) = AuditEntry.objects.filter(action__contains="upload")
+    assert entry.action == "event.documents_upload"
+    assert entry.actor_label == "Schnittstelle: ERP" and entry.data["files"] == ["Skript Ä.pdf"]
+    titled = api.upload(
+        "/events/D-1/documents", {"file": _upload("b.pdf", PDF)}, {"title": "  Handout Tag 2 "}
     )
+    assert titled.json()["title"] == "Handout Tag 2"
+    assert CourseDocument.objects.get(pk=titled.json()["id"]).uploaded_by is None
 
 
 def test_document_too_large(api, settings):

@@ -14,8 +14,11 @@ class PrivacyConfig(AppConfig):
         from kundenportal.notifications.rendering import mail_context_provider, mail_sent_hook
 
         from .credentials import CREDENTIALS_TEMPLATE
-        from .erasure import DELETED_TEMPLATE
+        from .erasure import DELETED_TEMPLATE, erase_order_set
         from .mail import account_deleted_mail_sent, credentials_mail_context
+        from .register import erase_order
+
+        erase_order_set(erase_order())
 
         mail_context_provider(CREDENTIALS_TEMPLATE)(credentials_mail_context)
         # The same hook as the Durchführungsbestätigung: the initial password in the mail

@@ -513,6 +513,16 @@ def erasure_batch(*, people: list[Person], actor: Any, reason: str) -> ErasureBa
     )
 
 
+# The register's categories in the order their erase steps run. The register is built on this
+# module's steps, so this module does not import it: ``PrivacyConfig.ready`` hands the order
+# over (as the webhook outbox registers with the audit log).
+_ERASE_ORDER: list = []
+
+
+def erase_order_set(categories: list) -> None:
+    _ERASE_ORDER[:] = categories
+
+
 @transaction.atomic
 def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[DeletionResult]:
     """Erase ``people``: delete their accounts and everything that hangs on them, and remove
@@ -527,9 +537,6 @@ def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[Delet
     Each erasure is logged as ``person.delete`` with the account number, counts and a keyed
     hash of the username.
     """
-    # The register's erase steps are built on this module's helpers, so it is read here.
-    from .register import erase_order
-
     locked = list(
         Person.objects.select_for_update().filter(pk__any={p.pk for p in people}).order_by("pk")
     )
@@ -544,7 +551,9 @@ def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[Delet
         else {}
     )
     files = batch.files_per_person()
-    for category in erase_order():
+    if not _ERASE_ORDER:  # pragma: no cover - set when the app is ready
+        raise RuntimeError("The register's erase order is not set (PrivacyConfig.ready).")
+    for category in _ERASE_ORDER:
         category.erase(batch)
 
     results = [

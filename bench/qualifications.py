@@ -11,34 +11,28 @@ ends within a lead time (half at 120 days, half at 30). Every other person's lat
 ends outside the reminder windows: the job must not read them. Data are created in one child
 process; the job runs in a fresh one (its peak RSS is the job's alone), twice: the first run
 queues the due reminders, the second (as every following day) finds nothing new. Each
-database is a throw-away one (a temporary SQLite file, or ``bench_qualifications_<name>``).
+database is a throw-away one (a temporary SQLite file, or ``bench_qualifications_<name>_bench``).
 Not part of the test suite.
 """
 
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import Databases, child, child_env, django_setup  # noqa: E402
+
 PER_PERSON = 5
 
 
-def _setup() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-
-
 def create(certificates: int, due: int) -> None:
-    _setup()
+    django_setup()
     import datetime as dt
     import random
     from decimal import Decimal
@@ -193,7 +187,7 @@ def create(certificates: int, due: int) -> None:
 
 
 def run_job(explain: bool) -> None:
-    _setup()
+    django_setup()
     import resource
 
     from django.db import connection
@@ -248,43 +242,13 @@ def run_job(explain: bool) -> None:
     )
 
 
-def _child(env: dict, *args: str) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, *args], env=env, check=True, stdout=subprocess.PIPE, text=True
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
-
-
 def run_database(database_url: str | None, args) -> None:
-    env = {
-        **os.environ,
-        "SECRET_KEY": "bench-" + uuid.uuid4().hex,
-        "LOG_LEVEL": "WARNING",
-        "DEBUG": "",
-        "ALLOWED_HOSTS": "localhost",
-    }
     with tempfile.TemporaryDirectory() as folder:
-        env["VAR_DIR"] = folder
-        env["MEDIA_ROOT"] = str(Path(folder) / "media")
-        drop = None
-        if database_url is None:
-            env["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-        else:
-            import psycopg
-
-            base, name = database_url.rsplit("/", 1)
-            bench_name = f"bench_qualifications_{name}"
-            admin = psycopg.connect(database_url, autocommit=True)
-            admin.execute(f'DROP DATABASE IF EXISTS "{bench_name}"')
-            admin.execute(f'CREATE DATABASE "{bench_name}"')
-            env["DATABASE_URL"] = f"{base}/{bench_name}"
-
-            def drop():
-                admin.execute(f'DROP DATABASE IF EXISTS "{bench_name}"')
-                admin.close()
-
+        databases = Databases(database_url, folder, "qualifications")
+        env = {**child_env(folder), "DATABASE_URL": databases.new("bench")}
         try:
-            created = _child(
+            created = child(
+                __file__,
                 env,
                 "--child",
                 "create",
@@ -293,10 +257,11 @@ def run_database(database_url: str | None, args) -> None:
                 "--due",
                 str(args.due),
             )
-            measured = _child(env, "--child", "job", *(["--explain"] if args.explain else []))
+            measured = child(
+                __file__, env, "--child", "job", *(["--explain"] if args.explain else [])
+            )
         finally:
-            if drop is not None:
-                drop()
+            databases.drop_all()
     print(
         f"{measured['vendor']:<10} certificates {created['certificates']:>9,}  "
         f"persons {created['persons']:,}  created in {created['create_seconds']:.0f} s  "

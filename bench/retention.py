@@ -28,15 +28,15 @@ import argparse
 import contextlib
 import json
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import Databases, child, child_env, django_setup  # noqa: E402
 
 # Children before parents: the order a plain DELETE must take.
 TABLES = [
@@ -48,16 +48,8 @@ TABLES = [
 ]
 
 
-def _setup() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-
-
 def create(count: int, extras: bool) -> None:
-    _setup()
+    django_setup()
     import datetime as dt
     from decimal import Decimal
 
@@ -227,7 +219,7 @@ class _QueryTimer:
 
 
 def purge(batch_size: int, trace: bool, profile: str = "") -> None:
-    _setup()
+    django_setup()
     import resource
     import tracemalloc
 
@@ -289,7 +281,7 @@ def purge(batch_size: int, trace: bool, profile: str = "") -> None:
 
 def baseline(batch_size: int, due_max: dict[str, int]) -> None:
     """The same rows deleted by plain SQL: no ORM, no checks, no logs."""
-    _setup()
+    django_setup()
     from django.apps import apps
     from django.db import connection
 
@@ -312,74 +304,17 @@ def baseline(batch_size: int, due_max: dict[str, int]) -> None:
     print(json.dumps({"deleted": deleted, "seconds": time.monotonic() - started}))
 
 
-def _child(env: dict, *args: str) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, *args],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
-
-
-class _Databases:
-    """Throw-away databases: a seeded one and copies of it (SQLite files in ``folder``, or
-    ``bench_retention_<name>_…`` on the PostgreSQL server of ``database_url``)."""
-
-    def __init__(self, database_url: str | None, folder: str):
-        self.url = database_url
-        self.folder = Path(folder)
-        self.made: list[str] = []
-        self.admin = None
-        if database_url is not None:
-            import psycopg
-
-            self.server, base = database_url.rsplit("/", 1)
-            self.prefix = f"bench_retention_{base}_"
-            # The server's maintenance database: the one named in the URL need not exist.
-            self.admin = psycopg.connect(f"{self.server}/postgres", autocommit=True)
-
-    def new(self, name: str, template: str | None = None) -> str:
-        """The URL of a new database ``name``, empty or a copy of ``template``."""
-        if self.admin is None:
-            if template is not None:
-                for suffix in ("", "-wal", "-shm"):
-                    source = self.folder / f"{template}.sqlite3{suffix}"
-                    if source.exists():
-                        shutil.copyfile(source, self.folder / f"{name}.sqlite3{suffix}")
-            return f"sqlite:///{self.folder / (name + '.sqlite3')}"
-        self.admin.execute(f'DROP DATABASE IF EXISTS "{self.prefix}{name}"')
-        copy = f' TEMPLATE "{self.prefix}{template}"' if template else ""
-        self.admin.execute(f'CREATE DATABASE "{self.prefix}{name}"{copy}')
-        self.made.append(self.prefix + name)
-        return f"{self.server}/{self.prefix}{name}"
-
-    def drop_all(self) -> None:
-        if self.admin is not None:
-            for name in self.made:
-                self.admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            self.admin.close()
-
-
 def run_database(database_url: str | None, args) -> None:
-    env = {
-        **os.environ,
-        "SECRET_KEY": "bench-" + uuid.uuid4().hex,
-        "LOG_LEVEL": "WARNING",
-        "DEBUG": "",
-        "ALLOWED_HOSTS": "localhost",
-    }
     sizes = sorted({*args.scale, args.count})
     results = {}
     with tempfile.TemporaryDirectory() as folder:
-        env["VAR_DIR"] = folder
-        env["MEDIA_ROOT"] = str(Path(folder) / "media")
-        databases = _Databases(database_url, folder)
+        env = child_env(folder)
+        databases = Databases(database_url, folder, "retention")
         try:
             for size in sizes:
                 seeded = databases.new(f"seed{size}")
-                created = _child(
+                created = child(
+                    __file__,
                     {**env, "DATABASE_URL": seeded},
                     "--child",
                     "create",
@@ -387,7 +322,8 @@ def run_database(database_url: str | None, args) -> None:
                     str(size),
                     *(["--extras"] if args.extras else []),
                 )
-                measured = _child(
+                measured = child(
+                    __file__,
                     {**env, "DATABASE_URL": databases.new(f"purge{size}", f"seed{size}")},
                     "--child",
                     "purge",
@@ -398,7 +334,8 @@ def run_database(database_url: str | None, args) -> None:
                 )
                 base = None
                 if size == args.count:
-                    base = _child(
+                    base = child(
+                        __file__,
                         {**env, "DATABASE_URL": databases.new(f"base{size}", f"seed{size}")},
                         "--child",
                         "baseline",

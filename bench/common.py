@@ -79,3 +79,21 @@ class Databases:
             for name in self.made:
                 self.admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
             self.admin.close()
+
+
+def people_create(tag: str, start: int, count: int) -> list:
+    """``count`` accounts "Bench <Tag><n>" from ``start`` on, in one statement, none of
+    which can log in."""
+    from kundenportal.accounts.models import Person
+
+    return Person.objects.bulk_create(
+        Person(
+            username=f"bench.{tag}{start + i}",
+            first_name="Bench",
+            last_name=f"{tag.capitalize()}{start + i}",
+            name_key=f"bench {tag}{start + i}",
+            email=f"bench.{tag}{start + i}@example.org",
+            password="!" + "x" * 40,
+        )
+        for i in range(count)
+    )

@@ -26,7 +26,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import Databases, child, child_env, django_setup  # noqa: E402
+from bench.common import (  # noqa: E402
+    Databases,
+    child,
+    child_env,
+    django_setup,
+    people_create,
+)
 
 PER_PERSON = 5
 
@@ -110,20 +116,9 @@ def create(certificates: int, due: int) -> None:
     made_total = 0
     start = 0
     chunk = 5000
-    unusable = "!" + "x" * 40
     while made_total < certificates or start < due:
         n = chunk
-        people = Person.objects.bulk_create(
-            Person(
-                username=f"bench.fk{start + i}",
-                first_name="Bench",
-                last_name=f"Fk{start + i}",
-                name_key=f"bench fk{start + i}",
-                email=f"bench.fk{start + i}@example.org",
-                password=unusable,
-            )
-            for i in range(n)
-        )
+        people = people_create("fk", start, n)
         participations = []
         for i, person in enumerate(people):
             index = start + i

@@ -36,7 +36,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import Databases, child, child_env, django_setup  # noqa: E402
+from bench.common import (  # noqa: E402
+    Databases,
+    child,
+    child_env,
+    django_setup,
+    people_create,
+)
 
 # Children before parents: the order a plain DELETE must take.
 TABLES = [
@@ -59,7 +65,6 @@ def create(count: int, extras: bool) -> None:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    from kundenportal.accounts.models import Person
     from kundenportal.audit.models import AuditEntry
     from kundenportal.documents.models import Certificate
     from kundenportal.events.models import Event
@@ -103,23 +108,12 @@ def create(count: int, extras: bool) -> None:
             Event.objects.filter(number__startswith="R-").values_list("pk", flat=True)
         )
         issued = {event.pk: event.last_day for event in Event.objects.all().only("last_day")}
-        unusable = "!" + "x" * 40
         total = count + count // 10
         # Old rows are created first, so in every table they have the lower primary keys.
         due_max: dict[str, int] = {}
         for start in range(0, total, chunk):
             n = min(chunk, total - start)
-            persons = Person.objects.bulk_create(
-                Person(
-                    username=f"bench.person{start + i}",
-                    first_name="Bench",
-                    last_name=f"Person{start + i}",
-                    name_key=f"bench person{start + i}",
-                    email=f"bench.person{start + i}@example.org",
-                    password=unusable,
-                )
-                for i in range(n)
-            )
+            persons = people_create("person", start, n)
             rows = []
             for i in range(n):
                 index = start + i

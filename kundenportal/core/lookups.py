@@ -43,15 +43,15 @@ def _kind(field) -> str:
 
 def _array_literal(values: list, kind: str) -> str:
     if kind == "int":
-        return "{" + ",".join(str(int(v)) for v in values) + "}"
+        return "{" + ",".join(map(str, values)) + "}"
     quoted = ('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
     return "{" + ",".join(quoted) + "}"
 
 
-def _all_of_kind(values: list, kind: str) -> bool:
+def _all_of_kind(values, kind: str) -> bool:
     if kind == "int":
         return all(type(v) is int for v in values)
-    return kind == "text" and all(isinstance(v, str) for v in values)
+    return kind == "text" and all(type(v) is str for v in values)
 
 
 class AnyOf(Lookup):
@@ -61,13 +61,16 @@ class AnyOf(Lookup):
         if not isinstance(self.rhs, list | tuple | set | frozenset):
             raise TypeError("__any takes a list of values.")
         field = self.lhs.output_field
-        unique = set(self.rhs) if isinstance(self.rhs, set | frozenset) else self.rhs
-        if _all_of_kind(unique, _kind(field)) and _kind(field) == "int":
-            values = unique  # already what get_prep_value would make of them
-        else:
-            values = [field.get_prep_value(value) for value in unique]
+        kind = _kind(field)
+        # Whether every value is a plain number (or text) for the field already: then
+        # get_prep_value would change nothing, and as_sql may write them as one literal.
+        self.plain = _all_of_kind(self.rhs, kind)
+        values = self.rhs if self.plain else [field.get_prep_value(v) for v in self.rhs]
         if isinstance(self.rhs, set | frozenset):
-            return sorted(set(values), key=lambda v: (v is None, v))
+            try:
+                return sorted(set(values))
+            except TypeError:  # None among numbers
+                return sorted(set(values), key=lambda v: (v is None, v))
         # Dict keys: duplicates go, and the order stays (plans and tests are repeatable).
         return list(dict.fromkeys(values))
 
@@ -76,13 +79,10 @@ class AnyOf(Lookup):
         if not self.rhs:
             raise EmptyResultSet
         field = self.lhs.output_field
-        kind = _kind(field) if connection.vendor == "postgresql" else ""
-        if _all_of_kind(self.rhs, kind):
+        kind = _kind(field)
+        if connection.vendor == "postgresql" and (self.plain or _all_of_kind(self.rhs, kind)):
             array_type = "bigint[]" if kind == "int" else "text[]"
-            return f"{lhs} = ANY(%s::{array_type})", [
-                *lhs_params,
-                _array_literal(self.rhs, kind),
-            ]
+            return f"{lhs} = ANY(%s::{array_type})", [*lhs_params, _array_literal(self.rhs, kind)]
         values = [field.get_db_prep_value(value, connection, prepared=True) for value in self.rhs]
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(%s)", [*lhs_params, values]

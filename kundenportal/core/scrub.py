@@ -21,9 +21,17 @@ class Needles(tuple):
 
     @cached_property
     def pattern(self) -> str:
-        # JSON may be stored with non-ASCII characters escaped ("M\\u00fcller" on SQLite), so
-        # the escaped spelling is looked for too.
-        return contains_pattern({form for word in self for form in (word, json.dumps(word)[1:-1])})
+        return contains_pattern({form for word in self for form in _spellings(word)})
+
+
+def _spellings(word: str) -> set[str]:
+    """``word`` and, if it has non-ASCII letters, how JSON stored with escapes spells it
+    (SQLite: "M\\u00fcller"). Matching ignores case, but not the case of an escaped letter
+    ("\\u00dc" is "Ü", "\\u00fc" is "ü"): so the escapes of the word in capitals and with
+    capital initials ("ÖZDEMIR", "Özdemir") are looked for too."""
+    if word.isascii():
+        return {word}
+    return {word} | {json.dumps(form)[1:-1].lower() for form in (word, word.upper(), word.title())}
 
 
 def needles(identifiers: Iterable[str | None]) -> Needles:
@@ -33,6 +41,8 @@ def needles(identifiers: Iterable[str | None]) -> Needles:
         value = (value or "").strip().lower()
         if len(value) >= 3:
             found[value] = None
+            # Written in capitals, "Größe" is "GRÖSSE": lower case that is "grösse".
+            found[value.upper().lower()] = None
     return Needles(found)
 
 
@@ -87,14 +97,12 @@ def _tree_pattern(node: dict) -> str:
         if char == "":
             continue
         # Iterative along single-child chains: a long name is no deep recursion.
-        text = [re.escape(char)]
+        text = [char]
         while len(child) == 1 and "" not in child:
             ((char, child),) = child.items()
-            text.append(re.escape(char))
-        if child.get("") is True:
-            branches.append("".join(text))
-        else:
-            branches.append("".join(text) + _tree_pattern(child))
+            text.append(char)
+        prefix = re.escape("".join(text))
+        branches.append(prefix if child.get("") is True else prefix + _tree_pattern(child))
     if len(branches) == 1:
         return branches[0]
     return "(?:" + "|".join(branches) + ")"

@@ -36,8 +36,9 @@ def child_env(folder: str) -> dict[str, str]:
 
 def child(script: str, env: dict, *args: str) -> dict:
     """Run ``script`` with ``args`` in a fresh process; its last line of output is JSON."""
+    # What the child writes to stderr (a traceback) shows as it happens.
     out = subprocess.run(
-        [sys.executable, script, *args], env=env, check=True, capture_output=True, text=True
+        [sys.executable, script, *args], env=env, check=True, stdout=subprocess.PIPE, text=True
     ).stdout
     return json.loads(out.strip().splitlines()[-1])
 

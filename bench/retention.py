@@ -417,7 +417,10 @@ def main() -> None:
     )
     parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument(
-        "--repeat", type=int, default=3, help="runs per size on fresh copies; the best counts"
+        "--repeat",
+        type=lambda text: max(1, int(text)),
+        default=3,
+        help="runs per size on fresh copies (at least 1); the best counts",
     )
     parser.add_argument("--extras", action="store_true", help="a certificate and audit entry each")
     parser.add_argument("--tracemalloc", action="store_true")

@@ -12,7 +12,6 @@ from django.utils.translation import ngettext
 from kundenportal.events.models import Event
 from kundenportal.integrations.models import Integration, IntegrationActor
 from kundenportal.integrations.services import idempotency_find, idempotency_record
-from kundenportal.registrations.consent import registration_consent_versions_record
 from kundenportal.registrations.forms import AddressForm, ContactForm, ParticipantFormSet
 from kundenportal.registrations.models import Participation, Registration
 from kundenportal.registrations.services.booking import registration_submit
@@ -136,9 +135,6 @@ def booking_create(
             submission_token=token,
             actor=IntegrationActor(integration),
         )
-        if result.created:
-            # The integration books with the booker's consent to what is published now.
-            registration_consent_versions_record(registration=result.registration, versions=None)
         if result.created and not waitlist:
             waiting = Participation.objects.filter(
                 registration=result.registration, status=Participation.Status.WAITLISTED

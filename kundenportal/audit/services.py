@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from kundenportal.core.scrub import needles, scrub
+from kundenportal.core.text import number_or_none
 
 from .models import AuditEntry
 
@@ -171,11 +172,18 @@ def audit_username_hash(username: str) -> str:
     return hmac.new(key, username.strip().lower().encode(), hashlib.sha256).hexdigest()
 
 
-def audit_username_q(username: str) -> models.Q:
-    """The entries that name an erased account only by the keyed hash of its username: its
-    own log-in events, and its erasure (alone, or as one of a purge's batch)."""
-    digest = audit_username_hash(username)
-    return models.Q(data__username_hash=digest) | models.Q(data__username_hashes__icontains=digest)
+def audit_username_q(term: str) -> models.Q:
+    """The entries that name an erased account only by the keyed hash of its username (its
+    own log-in events, its erasure alone or as one of a purge's batch), or, given a number,
+    the purge batch that erased the account of that number."""
+    digest = audit_username_hash(term)
+    query = models.Q(data__username_hash=digest) | models.Q(data__username_hashes__icontains=digest)
+    number = number_or_none(term)
+    if number is not None:
+        query |= models.Q(
+            action="person.delete", data__person_ids__regex=rf"(^|[^0-9]){number}([^0-9]|$)"
+        )
+    return query
 
 
 def audit_search_hash(text: str) -> str:

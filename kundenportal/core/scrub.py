@@ -24,14 +24,28 @@ class Needles(tuple):
         return contains_pattern({form for word in self for form in _spellings(word)})
 
 
-def _spellings(word: str) -> set[str]:
-    """``word`` and, if it has non-ASCII letters, how JSON stored with escapes spells it
-    (SQLite: "M\\u00fcller"). Matching ignores case, but not the case of an escaped letter
-    ("\\u00dc" is "Ü", "\\u00fc" is "ü"): so the escapes of the word in capitals and with
-    capital initials ("ÖZDEMIR", "Özdemir") are looked for too."""
+class Either(str):
+    """A part of a word in ``contains_pattern`` that is already a regular expression (one
+    letter's spellings), not text to match literally."""
+
+
+def _spellings(word: str) -> set[str | tuple[str, ...]]:
+    """``word``, and how JSON stored with escapes spells it: a quote or backslash is escaped
+    on both databases, a letter outside ASCII on SQLite ("M\\u00fcller"). Matching ignores
+    case, but not the case of an escaped letter ("\\u00dc" is "Ü", "\\u00fc" is "ü"), so
+    each escaped letter matches in either case ("Jürgen GRÖSSE", "JÜRGEN Größe")."""
+    escaped = json.dumps(word)[1:-1]
     if word.isascii():
-        return {word}
-    return {word} | {json.dumps(form)[1:-1].lower() for form in (word, word.upper(), word.title())}
+        return {word, escaped}
+    parts: list[str] = []
+    # "İ" lowered is "i" with a combining dot: both are the one letter "\\u0130" stored.
+    for char in word.replace("i\u0307", "\u0130"):
+        if char.isascii():
+            parts.extend(json.dumps(char)[1:-1])
+            continue
+        forms = {json.dumps(form)[1:-1].lower() for form in (char, char.upper(), char.lower())}
+        parts.append(Either("(?:" + "|".join(re.escape(f) for f in sorted(forms)) + ")"))
+    return {word, tuple(parts)}
 
 
 def needles(identifiers: Iterable[str | None]) -> Needles:
@@ -41,8 +55,10 @@ def needles(identifiers: Iterable[str | None]) -> Needles:
         value = (value or "").strip().lower()
         if len(value) >= 3:
             found[value] = None
-            # Written in capitals, "Größe" is "GRÖSSE": lower case that is "grösse".
+            # Written in capitals, "Größe" is "GRÖSSE": lower case that is "grösse". Python
+            # lowers "İ" to "i" with a combining dot, a database may to a plain "i".
             found[value.upper().lower()] = None
+            found[value.replace("i\u0307", "i")] = None
     return Needles(found)
 
 
@@ -72,12 +88,13 @@ def naming_any(queryset: QuerySet, fields: Iterable[str], words: Iterable[str]) 
     return queryset.filter(query)
 
 
-def contains_pattern(words: Iterable[str]) -> str:
+def contains_pattern(words: Iterable[str | tuple[str, ...]]) -> str:
     """A regular expression that finds any of ``words`` (lower case), in the syntax both
     PostgreSQL and Python understand, written as a tree of shared prefixes: "ab(?:c|d)" rather
     than "abc|abd". PostgreSQL compiles (and its planner tries) a plain alternation of thousands
     of names for seconds; the tree is a fraction of its size and is matched in one pass. A word
-    that contains a shorter one is left out: finding the shorter one is enough."""
+    that contains a shorter one is left out: finding the shorter one is enough. A word may be
+    given as a tuple of parts, where an ``Either`` part is a regular expression already."""
     tree: dict = {}
     for word in sorted(set(words), key=len):
         node = tree
@@ -101,7 +118,7 @@ def _tree_pattern(node: dict) -> str:
         while len(child) == 1 and "" not in child:
             ((char, child),) = child.items()
             text.append(char)
-        prefix = re.escape("".join(text))
+        prefix = "".join(part if isinstance(part, Either) else re.escape(part) for part in text)
         branches.append(prefix if child.get("") is True else prefix + _tree_pattern(child))
     if len(branches) == 1:
         return branches[0]

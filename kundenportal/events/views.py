@@ -40,13 +40,14 @@ def catalogue(request):
     query = request.GET.get("q", "").strip()[:100]
     format_ = request.GET.get("format", "")
     page_number = request.GET.get("seite") or "1"
-    if not query and 0 < (number_or_none(page_number) or 0) <= CACHED_PAGES:
+    cached_page = number_or_none(page_number) or 0
+    if not query and 0 < cached_page <= CACHED_PAGES:
         format_key = format_ if format_ in Event.Format.values else ""
         # Which events start after today changes at midnight: the day is part of the key.
-        key = f"list:{timezone.localdate().isoformat()}:{format_key}:{page_number}"
+        key = f"list:{timezone.localdate().isoformat()}:{format_key}:{cached_page}"
         html, seats = catalogue_page(
             key,
-            lambda: _list_html(query="", format_=format_key, page_number=page_number)[:2],
+            lambda: _list_html(query="", format_=format_key, page_number=str(cached_page))[:2],
             lambda event_ids: free_seats_by_event(event_ids=event_ids),
         )
     else:

@@ -38,7 +38,7 @@ from kundenportal.accounts.sessions import sessions_end
 from kundenportal.audit.models import AuditEntry
 from kundenportal.audit.services import (
     audit_entries_pseudonymise,
-    audit_log,
+    audit_log_bulk,
     audit_username_hash,
 )
 from kundenportal.core.deletion import Row, RowsDeletion
@@ -566,56 +566,62 @@ def people_erase(*, people: list[Person], actor: Any, reason: str) -> list[Delet
         )
         for pk, one in batch.erased.items()
     ]
-    audit_log(**_erasure_entry(batch, plans, files))
+    audit_log_bulk(entries=_erasure_entries(batch, plans, files))
     return results
 
 
-def _erasure_entry(batch: ErasureBatch, plans: dict, files: Counter[int]) -> dict[str, Any]:
-    """The ``person.delete`` entry of an erasure: the account number, counts and a keyed hash
-    of the username (the log's search finds it when given the username). A batch of the
+def _erasure_entries(batch: ErasureBatch, plans: dict, files: Counter[int]) -> list[dict]:
+    """The ``person.delete`` entries of an erasure: per account its number, counts and a keyed
+    hash of the username (the log's search finds it when given the username). A batch of the
     purge is one entry with the numbers and hashes of all its accounts: a thousand entries
     per chunk cost the purge more than the deletion, and would be searched by the next."""
-    data: dict[str, Any] = {
+    common = {
         "reason": str(batch.reason),
         "outbox_deleted": batch.outbox_deleted,
         "sessions_ended": batch.sessions_ended,
     }
-    if len(batch.erased) > 1:
-        pks = sorted(batch.erased)
-        data |= {
-            "person_ids": pks,
-            "username_hashes": [
-                audit_username_hash(batch.erased[pk].person.username) for pk in pks
-            ],
-            "files": sum(files.values()),
-            "registrations_kept_without_name": sorted(
-                {r for one in batch.erased.values() for r in one.registrations}
-            ),
-        }
-        label = f"{len(pks)} gelöschte Konten (Nr. {pks[0]} bis {pks[-1]})"
-        return {
+    if batch.on_request or len(batch.erased) == 1:
+        return [_person_entry(batch, pk, plans, files, common) for pk in sorted(batch.erased)]
+    pks = sorted(batch.erased)
+    data = common | {
+        "person_ids": pks,
+        "username_hashes": [audit_username_hash(batch.erased[pk].person.username) for pk in pks],
+        "files": sum(files.values()),
+        "registrations_kept_without_name": sorted(
+            {r for one in batch.erased.values() for r in one.registrations}
+        ),
+    }
+    return [
+        {
             "actor": batch.actor,
             "action": "person.delete",
             "object_type": Person._meta.label_lower,
-            "object_label": label,
+            "object_label": (
+                f"{len(pks)} gelöschte Konten (kleinste Nr. {pks[0]}, größte Nr. {pks[-1]})"
+            ),
             "data": data,
         }
-    ((pk, one),) = batch.erased.items()
-    data |= {
-        "username_hash": audit_username_hash(one.person.username),
-        "deleted": plans[pk].counts if pk in plans else {},
-        "files": files.get(pk, 0),
-        "registrations_kept_without_name": one.registrations,
-        "deletion_request_ids": sorted(batch.request_owner) if batch.on_request else [],
-        "notice_mailed": bool(one.notice_to),
-    }
+    ]
+
+
+def _person_entry(batch: ErasureBatch, pk: int, plans: dict, files: Counter[int], common):
+    one = batch.erased[pk]
+    requests = [r for r, owner in batch.request_owner.items() if owner == pk]
     return {
         "actor": batch.actor,
         "action": "person.delete",
         "object_type": Person._meta.label_lower,
         "object_id": str(pk),
         "object_label": erased_label(pk),
-        "data": data,
+        "data": common
+        | {
+            "username_hash": audit_username_hash(one.person.username),
+            "deleted": plans[pk].counts if pk in plans else {},
+            "files": files.get(pk, 0),
+            "registrations_kept_without_name": one.registrations,
+            "deletion_request_ids": sorted(requests) if batch.on_request else [],
+            "notice_mailed": bool(one.notice_to),
+        },
     }
 
 

@@ -3,8 +3,6 @@
 from kundenportal.legal.models import LegalText
 from kundenportal.legal.services import legal_version_for_consent
 
-from .models import Registration
-
 
 def consent_versions_current() -> dict[str, int]:
     """The versions step 3 links to now (ids), kept with the form until it is sent."""
@@ -14,11 +12,10 @@ def consent_versions_current() -> dict[str, int]:
     }
 
 
-def registration_consent_versions_record(
-    *, registration: Registration, versions: dict[str, int] | None
-) -> None:
-    """Store the versions the booker was shown (the current ones if the form has none, or a
-    shown one no longer exists). Call it in the transaction that takes the registration."""
+def consent_texts(versions: dict[str, int] | None) -> tuple[LegalText, LegalText]:
+    """The terms and privacy notice a booking accepts: the versions the booker was shown
+    (``versions``), else the current ones (no page showed them: an API booking, an import;
+    or a shown one no longer exists)."""
     shown = LegalText.objects.in_bulk([v for v in (versions or {}).values() if v])
     current = None
     chosen = {}
@@ -28,6 +25,4 @@ def registration_consent_versions_record(
             current = current or consent_versions_current()
             text = LegalText.objects.get(pk=current[key])
         chosen[key] = text
-    registration.terms_version = chosen["terms"]
-    registration.privacy_version = chosen["privacy"]
-    registration.save(update_fields=["terms_version", "privacy_version"])
+    return chosen["terms"], chosen["privacy"]

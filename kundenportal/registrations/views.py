@@ -21,7 +21,7 @@ from kundenportal.events.models import Event
 from kundenportal.events.selectors import event_public_get
 
 from . import prefill
-from .consent import consent_versions_current, registration_consent_versions_record
+from .consent import consent_versions_current
 from .forms import AddressForm, ContactForm, FinishForm, ParticipantFormSet
 from .limits import registration_slots_release, registration_slots_take
 from .models import Participation
@@ -125,8 +125,8 @@ def participants(request, number: str):
             return HttpResponseRedirect(_url("participants", event) + f"#person-{len(rows)}")
         if action.startswith("remove-"):
             index = action.removeprefix("remove-")
-            if (number := number_or_none(index)) is not None and number < len(rows):
-                rows.pop(number)
+            if (row_index := number_or_none(index)) is not None and row_index < len(rows):
+                rows.pop(row_index)
             state["participants"] = rows or [{}]
             state["step1_valid"] = False
             _save(request, event, state)
@@ -242,13 +242,9 @@ def finish(request, number: str):
                         consent=form.cleaned_data["accept_terms"]
                         and form.cleaned_data["accept_privacy"],
                         submission_token=uuid.UUID(state["token"]),
-                    )
-                    if result.created:
                         # The versions of the terms and privacy notice the page linked to.
-                        registration_consent_versions_record(
-                            registration=result.registration,
-                            versions=state.get("consent_versions"),
-                        )
+                        consent_versions=state.get("consent_versions"),
+                    )
             except RegistrationError as exc:
                 error = exc.message
             except ValidationError as exc:

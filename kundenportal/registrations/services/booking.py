@@ -16,6 +16,7 @@ from kundenportal.events.models import Event
 from kundenportal.events.presentation import event_mail_context
 from kundenportal.notifications.services import mail_enqueue
 
+from ..consent import consent_texts
 from ..models import Participation, Registration
 from ..selectors import event_taken_seats, registration_is_open
 from .resolution import AddressData, ParticipantData, ResolvedPerson, person_resolve
@@ -123,8 +124,12 @@ def registration_submit(
     consent: bool,
     submission_token: uuid.UUID,
     actor: Any | None = None,
+    consent_versions: dict[str, int] | None = None,
 ) -> SubmitResult:
     """Take one registration: accounts, participations, receipt mail, audit — all or nothing.
+
+    ``consent`` says the booker accepted the terms and the privacy notice: the versions the
+    booking page showed (``consent_versions``), or else those published now, are recorded.
 
     A second call with the same ``submission_token`` (reload, double click) returns the
     registration of the first. Seats are given in order under a lock on the event row;
@@ -156,6 +161,7 @@ def registration_submit(
 
     company = _company_for(address, actor=actor)
     remarks = (remarks or "").strip()
+    terms_version, privacy_version = consent_texts(consent_versions)
     registration = Registration(
         event=event,
         correspondence_email=correspondence_email.strip(),
@@ -163,6 +169,8 @@ def registration_submit(
         is_private_address=address.is_private,
         remarks=remarks,
         consent_at=timezone.now(),
+        terms_version=terms_version,
+        privacy_version=privacy_version,
         # FAQ: the company change is told "über das Bemerkungsfeld im Anmeldeschritt 3".
         review=Registration.Review.PENDING if remarks else Registration.Review.NONE,
         submission_token=submission_token,

@@ -98,3 +98,23 @@ def people_create(tag: str, start: int, count: int) -> list:
         )
         for i in range(count)
     )
+
+
+def certificates_create(participations: list, issued_on: dict, batch_size: int | None = None):
+    """A certificate row for each participation, issued on ``issued_on[event id]``; its file
+    is named but not stored (the benchmarks read no PDF)."""
+    from kundenportal.documents.models import Certificate
+
+    return Certificate.objects.bulk_create(
+        (
+            Certificate(
+                participation_id=p.pk,
+                issued_on=issued_on[p.event_id],
+                filename="Bescheinigung.pdf",
+                file=f"bescheinigungen/fehlt-{p.pk}.pdf",
+                size=1000,
+            )
+            for p in participations
+        ),
+        batch_size=batch_size,
+    )

@@ -26,19 +26,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import (  # noqa: E402
-    Databases,
-    child,
-    child_env,
-    django_setup,
-    people_create,
-)
+from bench import common  # noqa: E402
 
 PER_PERSON = 5
 
 
 def create(certificates: int, due: int) -> None:
-    django_setup()
+    common.django_setup()
     import datetime as dt
     import random
     from decimal import Decimal
@@ -118,7 +112,7 @@ def create(certificates: int, due: int) -> None:
     chunk = 5000
     while made_total < certificates or start < due:
         n = chunk
-        people = people_create("fk", start, n)
+        people = common.people_create("fk", start, n)
         participations = []
         for i, person in enumerate(people):
             index = start + i
@@ -150,19 +144,7 @@ def create(certificates: int, due: int) -> None:
                     )
                 )
         made = Participation.objects.bulk_create(participations, batch_size=chunk)
-        Certificate.objects.bulk_create(
-            (
-                Certificate(
-                    participation_id=p.pk,
-                    issued_on=last_day[p.event_id],
-                    filename="Bescheinigung.pdf",
-                    file=f"bescheinigungen/fehlt-{p.pk}.pdf",
-                    size=1000,
-                )
-                for p in made
-            ),
-            batch_size=chunk,
-        )
+        common.certificates_create(made, last_day, batch_size=chunk)
         made_total += len(made)
         start += n
         print(f"certificates {made_total:,} of {certificates:,}", file=sys.stderr, flush=True)
@@ -182,7 +164,7 @@ def create(certificates: int, due: int) -> None:
 
 
 def run_job(explain: bool) -> None:
-    django_setup()
+    common.django_setup()
     import resource
 
     from django.db import connection
@@ -239,10 +221,10 @@ def run_job(explain: bool) -> None:
 
 def run_database(database_url: str | None, args) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        databases = Databases(database_url, folder, "qualifications")
-        env = {**child_env(folder), "DATABASE_URL": databases.new("bench")}
+        databases = common.Databases(database_url, folder, "qualifications")
+        env = {**common.child_env(folder), "DATABASE_URL": databases.new("bench")}
         try:
-            created = child(
+            created = common.child(
                 __file__,
                 env,
                 "--child",
@@ -252,7 +234,7 @@ def run_database(database_url: str | None, args) -> None:
                 "--due",
                 str(args.due),
             )
-            measured = child(
+            measured = common.child(
                 __file__, env, "--child", "job", *(["--explain"] if args.explain else [])
             )
         finally:

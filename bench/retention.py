@@ -38,13 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import (  # noqa: E402
-    Databases,
-    child,
-    child_env,
-    django_setup,
-    people_create,
-)
+from bench import common  # noqa: E402
 
 # Children before parents: the order a plain DELETE must take.
 TABLES = [
@@ -57,7 +51,7 @@ TABLES = [
 
 
 def create(count: int, extras: bool) -> None:
-    django_setup()
+    common.django_setup()
     import datetime as dt
     from decimal import Decimal
 
@@ -68,7 +62,6 @@ def create(count: int, extras: bool) -> None:
 
     call_command("migrate", verbosity=0)
     from kundenportal.audit.models import AuditEntry
-    from kundenportal.documents.models import Certificate
     from kundenportal.events.models import Event
     from kundenportal.registrations.models import Participation, Registration
 
@@ -115,7 +108,7 @@ def create(count: int, extras: bool) -> None:
         due_max: dict[str, int] = {}
         for start in range(0, total, chunk):
             n = min(chunk, total - start)
-            persons = people_create("person", start, n)
+            persons = common.people_create("person", start, n)
             rows = []
             for i in range(n):
                 index = start + i
@@ -140,15 +133,8 @@ def create(count: int, extras: bool) -> None:
                 "registrations.Participation": participations,
             }
             if extras:
-                created["documents.Certificate"] = Certificate.objects.bulk_create(
-                    Certificate(
-                        participation_id=p.pk,
-                        issued_on=issued[p.event_id],
-                        filename="Bescheinigung.pdf",
-                        file=f"bescheinigungen/fehlt-{p.pk}.pdf",
-                        size=1000,
-                    )
-                    for p in participations
+                created["documents.Certificate"] = common.certificates_create(
+                    participations, issued
                 )
                 created["audit.AuditEntry"] = AuditEntry.objects.bulk_create(
                     AuditEntry(
@@ -215,7 +201,7 @@ class _QueryTimer:
 
 
 def purge(batch_size: int, trace: bool, profile: str = "") -> None:
-    django_setup()
+    common.django_setup()
     import resource
     import tracemalloc
 
@@ -277,7 +263,7 @@ def purge(batch_size: int, trace: bool, profile: str = "") -> None:
 
 def baseline(batch_size: int, due_max: dict[str, int]) -> None:
     """The same rows deleted by plain SQL: no ORM, no checks, no logs."""
-    django_setup()
+    common.django_setup()
     from django.apps import apps
     from django.db import connection
 
@@ -304,12 +290,12 @@ def run_database(database_url: str | None, args) -> None:
     sizes = sorted({*args.scale, args.count})
     results = {}
     with tempfile.TemporaryDirectory() as folder:
-        env = child_env(folder)
-        databases = Databases(database_url, folder, "retention")
+        env = common.child_env(folder)
+        databases = common.Databases(database_url, folder, "retention")
         try:
             for size in sizes:
                 seeded = databases.new(f"seed{size}")
-                created = child(
+                created = common.child(
                     __file__,
                     {**env, "DATABASE_URL": seeded},
                     "--child",
@@ -319,7 +305,7 @@ def run_database(database_url: str | None, args) -> None:
                     *(["--extras"] if args.extras else []),
                 )
                 measured = _best(
-                    child(
+                    common.child(
                         __file__,
                         {**env, "DATABASE_URL": databases.new(f"purge{size}_{n}", f"seed{size}")},
                         "--child",
@@ -334,7 +320,7 @@ def run_database(database_url: str | None, args) -> None:
                 base = None
                 if size == args.count:
                     base = _best(
-                        child(
+                        common.child(
                             __file__,
                             {
                                 **env,
